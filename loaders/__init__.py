@@ -1,0 +1,4 @@
+"""NIAP progress reports -> normalised records -> DuckDB.
+
+Command line: ``python -m loaders {parse,load,build,check}`` (see docs in the README).
+"""

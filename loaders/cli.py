@@ -1,0 +1,147 @@
+"""Command line (contract in docs/DESIGN.md).
+
+    python -m loaders parse FILE            print the report as JSON; writes nothing
+    python -m loaders load FILE... [--db P] add or replace reports, one transaction each
+    python -m loaders build [--db P]        rebuild the database from data/
+    python -m loaders check FILE...         print the quality issues of each file
+
+Exit codes: 0 success; 1 some files failed (the others were still loaded); 2 bad input or
+usage, with one line ``error: <file>: <what is wrong>`` on stderr and no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from loaders import build as builder
+from loaders.errors import BadInputError, LoaderError
+from loaders.formats import max_bytes_from_env
+from loaders.pipeline import read_report
+from loaders.progress import Progress
+from loaders.serialise import report_json
+from loaders.store import default_db_path, store_report, writable_copy
+
+OK, SOME_FAILED, BAD_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one ``error:`` line and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"error: {self.prog}: {message}\n")
+        raise SystemExit(BAD_INPUT)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m loaders", description=__doc__,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    size = {"type": float, "default": None, "metavar": "MB",
+            "help": "refuse files larger than this (default $NIAP_MAX_FILE_MB or 25)"}
+    db = {"type": Path, "default": None, "help": "database file (default $NIAP_DB or data/niap.duckdb)"}
+    p = commands.add_parser("parse", help="print one report as JSON")
+    p.add_argument("file", type=Path)
+    p.add_argument("--max-mb", **size)
+    p = commands.add_parser("load", help="add or replace reports in the database")
+    p.add_argument("files", type=Path, nargs="+")
+    p.add_argument("--db", **db)
+    p.add_argument("--max-mb", **size)
+    p = commands.add_parser("build", help="rebuild the database from data/")
+    p.add_argument("--db", **db)
+    p.add_argument("--max-mb", **size)
+    p = commands.add_parser("check", help="print the quality issues of each file")
+    p.add_argument("files", type=Path, nargs="+")
+    p.add_argument("--max-mb", **size)
+    return parser
+
+
+def _max_bytes(args: argparse.Namespace) -> int:
+    return int(args.max_mb * 1048576) if args.max_mb is not None else max_bytes_from_env()
+
+
+def _error(error: BadInputError | LoaderError) -> None:
+    sys.stderr.write(f"error: {error}\n")
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    """Print the report JSON of one file."""
+    report = read_report(args.file, max_bytes=_max_bytes(args))
+    json.dump(report_json(report), sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+    return OK
+
+
+def _exit_code(failed: int, total: int) -> int:
+    if failed == 0:
+        return OK
+    return BAD_INPUT if failed == total else SOME_FAILED
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    """Load files into the database, each in its own transaction."""
+    from loaders.formats import read_raw
+    from loaders.pipeline import finish
+
+    failed = 0
+    progress = Progress(len(args.files))
+    with writable_copy(args.db or default_db_path()) as con:
+        for path in args.files:
+            try:
+                raw = read_raw(path, max_bytes=_max_bytes(args))
+                outcome = store_report(con, raw, finish(raw))
+                progress.message(f"{outcome}: {path}") if sys.stderr.isatty() else None
+            except BadInputError as e:
+                failed += 1
+                progress.message(f"error: {e}")
+            progress.step(path.name)
+    progress.close()
+    return _exit_code(failed, len(args.files))
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Rebuild the database from data/."""
+    result = builder.build(args.db or default_db_path(), max_bytes=_max_bytes(args))
+    for error in result.errors:
+        _error(error)
+    print(result.summary())
+    return _exit_code(len(result.errors), result.files) if result.errors else OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Print each file's quality issues, one per line."""
+    failed = 0
+    for path in args.files:
+        try:
+            report = read_report(path, max_bytes=_max_bytes(args))
+        except BadInputError as e:
+            failed += 1
+            _error(e)
+            continue
+        print(f"{path}: {report.party.iso3} {report.meeting.code}, {len(report.actions)} actions, "
+              f"{len(report.quality_issues)} quality issues")
+        for issue in report.quality_issues:
+            where = f"action {issue.action}" if issue.action else "report"
+            print(f"  {issue.code} ({where}): {issue.message}")
+    return _exit_code(failed, len(args.files))
+
+
+COMMANDS = {"parse": cmd_parse, "load": cmd_load, "build": cmd_build, "check": cmd_check}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run a command; bad input exits 2 with one ``error:`` line, never a traceback."""
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except BadInputError as e:
+        _error(e)
+        return BAD_INPUT
+    except LoaderError as e:
+        _error(e)
+        return BAD_INPUT
+    except KeyboardInterrupt:
+        sys.stderr.write("error: interrupted\n")
+        return 130

@@ -1,0 +1,96 @@
+"""Format backends: one module per input format behind one interface.
+
+Each backend module exposes ``NAME``, ``SUFFIXES``, ``sniff(head: bytes) -> bool`` and
+``parse(path: Path, data: bytes) -> RawReport``. `read_raw` checks the file (size,
+emptiness), picks a backend by content first (the suffix only breaks ties) and returns
+its `RawReport`. Format quirks stay inside the backend.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from loaders.errors import ReportLoadError
+from loaders.formats import text
+from loaders.models import RawReport, SourceInfo
+
+DEFAULT_MAX_MB = 25.0
+
+
+@dataclass(frozen=True)
+class Backend:
+    """A format parser registered for some suffixes and recognised by content."""
+
+    name: str
+    suffixes: tuple[str, ...]
+    sniff: Callable[[bytes], bool]
+    parse: Callable[[Path, bytes, SourceInfo], RawReport]
+
+
+BACKENDS: list[Backend] = [
+    Backend(text.NAME, text.SUFFIXES, text.sniff, text.parse),
+]
+
+# Formats we recognise but cannot read (yet): a clear message beats "binary data".
+_KNOWN_UNSUPPORTED = {
+    b"%PDF": "a PDF file; PDF reports are not supported yet: convert it with "
+    "'pdftotext -layout' and load the text",
+    b"PK\x03\x04": "a ZIP/DOCX file; Word reports are not supported yet: save it as text",
+    b"\xd0\xcf\x11\xe0": "a legacy Word/Office file (.doc); save it as .docx or text",
+    b"{\\rtf": "an RTF file; save it as text",
+}
+
+
+def max_bytes_from_env() -> int:
+    """The size limit: ``$NIAP_MAX_FILE_MB`` megabytes, 25 by default."""
+    raw = os.environ.get("NIAP_MAX_FILE_MB", "")
+    try:
+        megabytes = float(raw) if raw else DEFAULT_MAX_MB
+    except ValueError:
+        megabytes = DEFAULT_MAX_MB
+    return int(megabytes * 1024 * 1024)
+
+
+def read_raw(path: Path, *, max_bytes: int | None = None) -> RawReport:
+    """Read ``path`` with the backend its content calls for."""
+    limit = max_bytes if max_bytes is not None else max_bytes_from_env()
+    if not path.is_file():
+        raise ReportLoadError(path, "no such file")
+    size = path.stat().st_size
+    if size == 0:
+        raise ReportLoadError(path, "the file is empty")
+    if size > limit:
+        raise ReportLoadError(
+            path,
+            f"the file is {size / 1048576:.1f} MB, over the {limit / 1048576:g} MB limit "
+            "(raise it with --max-mb or NIAP_MAX_FILE_MB)",
+        )
+    data = path.read_bytes()
+    backend = pick_backend(path, data)
+    source = SourceInfo(
+        file=path.name,
+        path=str(path),
+        sha256=hashlib.sha256(data).hexdigest(),
+        format=backend.name,
+        size_bytes=size,
+    )
+    return backend.parse(path, data, source)
+
+
+def pick_backend(path: Path, data: bytes) -> Backend:
+    """The backend that recognises the content; the suffix decides between several."""
+    head = data[:8192]
+    candidates = [b for b in BACKENDS if b.sniff(head)]
+    if not candidates:
+        for magic, what in _KNOWN_UNSUPPORTED.items():
+            if head.startswith(magic):
+                raise ReportLoadError(path, f"this is {what}")
+        raise ReportLoadError(
+            path, "binary data, not a progress report (expected text, markup, DOCX or PDF)"
+        )
+    suffix = path.suffix.lower()
+    return next((b for b in candidates if suffix in b.suffixes), candidates[0])

@@ -1,0 +1,159 @@
+"""Markup text: markdown paragraphs and headings, tab-separated table rows, HTML in cells.
+
+This is the shape of text converted from a report by document mirror sites (see
+data/raw/cambodia_sc66_progress_report.md): a table is a run of lines holding tabs, a
+blank line ends it (a page break therefore splits a table in two), and a cell may hold
+``<p>``, ``<ul><li>``, ``<i>`` and ``<b>`` markup.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from loaders.errors import ReportLoadError
+from loaders.models import Block, RawCell, RawParagraph, RawReport, RawRow, RawTable, SourceInfo
+
+NAME = "text"
+SUFFIXES = (".md", ".markdown", ".txt", ".text", ".htm", ".html")
+
+_BULLET = re.compile(r"^\s*(?:[•●▪◦·‣-]|\*(?!\*))\s+")
+_HEADING = re.compile(r"^\s*#{1,6}\s*")
+_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)([^*]+?)(?<!\s)\*(?![\w*])")
+
+
+def sniff(head: bytes) -> bool:
+    """True for text: no NUL bytes and few control characters."""
+    if b"\x00" in head:
+        return False
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    return controls <= len(head) // 100
+
+
+def decode(path: Path, data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252, else Latin-1."""
+    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ReportLoadError(path, "cannot decode the text (not UTF-8, Windows-1252 or Latin-1)")
+
+
+def parse(path: Path, data: bytes, source: SourceInfo) -> RawReport:
+    """Read a markup-text report into blocks of paragraphs and tables."""
+    text = decode(path, data).replace("\r\n", "\n").replace("\r", "\n")
+    return RawReport(source=source, blocks=tuple(_blocks(text.split("\n"))))
+
+
+def _blocks(lines: list[str]) -> list[Block]:
+    blocks: list[Block] = []
+    table_rows: list[RawRow] = []
+    paragraph: list[str] = []
+    table_count = 0
+
+    def flush_paragraph() -> None:
+        if paragraph:
+            blocks.append(_markdown_paragraph(" ".join(paragraph)))
+            paragraph.clear()
+
+    def flush_table() -> None:
+        nonlocal table_count
+        if table_rows:
+            blocks.append(RawTable(index=table_count, rows=tuple(table_rows)))
+            table_count += 1
+            table_rows.clear()
+
+    for line in lines:
+        if "\t" in line:
+            flush_paragraph()
+            cells = tuple(_cell(raw) for raw in line.split("\t"))
+            table_rows.append(RawRow(index=len(table_rows), cells=cells))
+            continue
+        flush_table()
+        if not line.strip():
+            flush_paragraph()
+        elif _HEADING.match(line) or _BULLET.match(line):
+            flush_paragraph()
+            paragraph.append(line)
+            flush_paragraph()
+        else:
+            paragraph.append(line.strip())
+            if line.endswith("  ") or line.endswith("\\"):  # markdown hard line break
+                flush_paragraph()
+    flush_paragraph()
+    flush_table()
+    return blocks
+
+
+def _markdown_paragraph(line: str) -> RawParagraph:
+    heading = bool(_HEADING.match(line))
+    bullet = bool(_BULLET.match(line)) and not heading
+    text = _HEADING.sub("", line)
+    text = _BULLET.sub("", text) if bullet else text
+    bold = bool(re.fullmatch(r"\s*(\*\*|__).+\1\s*", text))
+    italic = bool(re.fullmatch(r"\s*\*[^*].*\*\s*", text)) and not bold
+    plain = _EMPHASIS.sub(lambda m: m.group(2) or m.group(3), text).strip(" \\")
+    return RawParagraph(text=plain, italic=italic, bold=bold, bullet=bullet, heading=heading or bold)
+
+
+def _cell(raw: str) -> RawCell:
+    parser = _CellParser()
+    parser.feed(raw)
+    parser.close()
+    return RawCell(raw=raw, paragraphs=tuple(parser.paragraphs))
+
+
+class _CellParser(HTMLParser):
+    """Turns a cell's HTML into paragraphs, keeping italic/bold/bullet flags."""
+
+    _BREAKS = frozenset({"p", "li", "br", "div", "ul", "ol", "tr", "td"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.paragraphs: list[RawParagraph] = []
+        self._parts: list[tuple[str, bool, bool]] = []
+        self._italic = 0
+        self._bold = 0
+        self._in_li = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._BREAKS:
+            self._flush()
+            self._in_li = tag == "li"
+        elif tag in ("i", "em"):
+            self._italic += 1
+        elif tag in ("b", "strong"):
+            self._bold += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._BREAKS:
+            self._flush()
+            self._in_li = False
+        elif tag in ("i", "em"):
+            self._italic = max(0, self._italic - 1)
+        elif tag in ("b", "strong"):
+            self._bold = max(0, self._bold - 1)
+
+    def handle_data(self, data: str) -> None:
+        self._parts.append((data, self._italic > 0, self._bold > 0))
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+    def _flush(self) -> None:
+        text = "".join(p[0] for p in self._parts).replace("\n", " ").strip()
+        if text:
+            visible = [p for p in self._parts if _BULLET.sub("", p[0] + " ").strip()]
+            bullet = self._in_li or bool(_BULLET.match(text))
+            self.paragraphs.append(
+                RawParagraph(
+                    text=_BULLET.sub("", text).strip() if bullet else text,
+                    italic=all(p[1] for p in visible),
+                    bold=all(p[2] for p in visible),
+                    bullet=bullet,
+                )
+            )
+        self._parts = []

@@ -1,0 +1,254 @@
+"""RawReport -> Report: title block, Party, meeting, period, and merged actions.
+
+Vocabularies come from the code tables in data/reference/. Anything a reader should not
+trust blindly becomes a `QualityIssue`; input we cannot use at all raises a named
+`BadInputError` that says what was found and what is missing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from loaders.errors import ReportStructureError, UnknownCodeError
+from loaders.models import (
+    Action,
+    Meeting,
+    Party,
+    Period,
+    Pillar,
+    QualityIssue,
+    RawParagraph,
+    RawReport,
+    Report,
+    SynopsisParagraph,
+)
+from loaders.periods import parse_period
+from loaders.reference import reference
+from loaders.sections import Sections, split_sections
+from loaders.tables import Entry, PillarRef, TableRead, read_detail, read_summary
+from loaders.textutil import fold, fold_with_map, squash
+
+
+def normalise(raw: RawReport) -> Report:
+    """Build the normalised report from what a format parser read."""
+    sections = split_sections(raw)
+    path = raw.source.path
+    issues: list[QualityIssue] = []
+    party = _party(path, sections)
+    meeting = _meeting(path, raw, sections, party, issues)
+    summary, detail = read_summary(sections.summary_tables), read_detail(sections.detail_tables)
+    if not summary.entries and not detail.entries:
+        raise ReportStructureError(
+            path,
+            f"found Party {party.name} and meeting {meeting.code} but no action table "
+            "(no Part B summary or Part C detailed evaluation with numbered actions)",
+        )
+    period = _period(sections)
+    if period.start is None:
+        issues.append(QualityIssue("period_missing", "No reporting period found in the title block."))
+    actions = merge_actions(summary, detail, issues)
+    language = sections.language_votes.most_common(1)[0][0] if sections.language_votes else "en"
+    return Report(
+        source=raw.source,
+        party=party,
+        meeting=meeting,
+        period=period,
+        language=language,
+        rating_scale=_rating_scale(actions, meeting),
+        title=_title(sections),
+        prepared_by=_label_value(sections.title_block, "prepared_by"),
+        synopsis=[SynopsisParagraph(h, squash(p.text)) for h, p in sections.synopsis],
+        actions=actions,
+        quality_issues=issues,
+        is_demo=party.is_demo,
+    )
+
+
+def _label_value(paragraphs: list[RawParagraph], key: str) -> str | None:
+    """The value of a "Label: value" line of the title block, in its original spelling."""
+    templates = reference().templates
+    for paragraph in paragraphs:
+        text = squash(paragraph.text)
+        folded, origin = fold_with_map(text)
+        for _, pattern in templates.patterns(key):
+            match = pattern.search(folded)
+            if match and match.start("value") < len(origin):
+                return squash(text[origin[match.start("value")]:]) or None
+    return None
+
+
+def _party(path: str, sections: Sections) -> Party:
+    name = _label_value(sections.title_block, "party_label")
+    if name is None:
+        if not sections.headings_found and not (sections.summary_tables or sections.detail_tables):
+            raise ReportStructureError(
+                path,
+                "not a NIAP progress report: no 'Party:' line, no Part A/B/C headings "
+                "and no action table",
+            )
+        raise ReportStructureError(path, "no 'Party:' line in the title block, so the Party is unknown")
+    party = reference().party(name)
+    if party is None:
+        raise UnknownCodeError(
+            path,
+            f"unknown Party {name!r}: add its CITES name and ISO 3166 alpha-3 code "
+            "(or this spelling as an alias) to data/reference/parties.csv",
+        )
+    return party
+
+
+def _meeting(
+    path: str, raw: RawReport, sections: Sections, party: Party, issues: list[QualityIssue]
+) -> Meeting:
+    """The meeting from "Prepared for the NNth meeting", an annex stamp, or the title."""
+    templates = reference().templates
+    for paragraph in sections.title_block:
+        hit = templates.first_match("prepared_for", fold(paragraph.text))
+        if hit:
+            number = int(hit[1]["number"])
+            return Meeting(f"SC{number}", number, found_in=squash(paragraph.text))
+    for paragraph in raw.paragraphs:
+        match = templates.annex_stamp.search(fold(paragraph.text))
+        if match:
+            number = int(match["number"])
+            return Meeting(f"SC{number}", number, found_in=squash(paragraph.text))
+    for paragraph in sections.title_block:
+        match = templates.title_meeting.search(fold(paragraph.text))
+        if match:
+            number = int(match["number"])
+            issues.append(QualityIssue(
+                "meeting_from_title",
+                f"No 'Prepared for the NNth meeting' line or annex stamp; SC{number} is taken "
+                "from the title, which reports often reuse from an earlier meeting.",
+                evidence=squash(paragraph.text),
+            ))
+            return Meeting(f"SC{number}", number, found_in=squash(paragraph.text))
+    raise ReportStructureError(
+        path,
+        f"found Party {party.name} but cannot tell which SC meeting the report is for "
+        "(no 'Prepared for the NNth meeting' line, annex stamp or SC number in the title)",
+    )
+
+
+def _period(sections: Sections) -> Period:
+    value = _label_value(sections.title_block, "period_label")
+    return parse_period(value) if value else Period(None, None)
+
+
+def _title(sections: Sections) -> str:
+    templates = reference().templates
+    for paragraph in sections.title_block:
+        if templates.first_match("report_title", fold(paragraph.text)):
+            return squash(paragraph.text)
+    return squash(sections.title_block[0].text) if sections.title_block else ""
+
+
+def _rating_scale(actions: list[Action], meeting: Meeting) -> str:
+    """"2014" (SC65-SC67 template) or "2017", from the labels used, else the meeting."""
+    ratings = reference().ratings
+    used = {a.rating for a in actions if a.rating}
+    if any(ratings[c]["in_2014_scale"] == "false" for c in used):
+        return "2017"
+    if any(ratings[c]["in_2017_scale"] == "false" for c in used):
+        return "2014"
+    return "2014" if meeting.number <= 67 else "2017"
+
+
+# --- merging Part B and Part C ------------------------------------------------------
+
+
+def merge_actions(summary: TableRead, detail: TableRead, issues: list[QualityIssue]) -> list[Action]:
+    """One `Action` per code: Part C's rating where it is a real rating, else Part B's."""
+    for part, read in (("summary table (Part B)", summary), ("detailed table (Part C)", detail)):
+        for code in read.duplicates:
+            issues.append(QualityIssue(
+                "duplicate_action_code", f"Action {code} appears more than once in the {part}; "
+                "the first is kept.", action=code))
+    codes = list(detail.entries) + [c for c in summary.entries if c not in detail.entries]
+    codes.sort(key=_code_sort_key)
+    both_tables = bool(summary.entries and detail.entries)
+    actions = []
+    placeholder_pillars: set[int | None] = set()
+    for code in codes:
+        b, c = summary.entries.get(code), detail.entries.get(code)
+        if both_tables and b is None:
+            issues.append(QualityIssue("action_only_in_detail",
+                                       f"Action {code} has a row in Part C but is not listed in Part B.",
+                                       action=code))
+        if both_tables and c is None:
+            issues.append(QualityIssue("action_only_in_summary",
+                                       f"Action {code} is listed in Part B but has no row in Part C.",
+                                       action=code))
+        if c is not None and c.pillar.is_placeholder and c.pillar.number not in placeholder_pillars:
+            placeholder_pillars.add(c.pillar.number)
+            issues.append(QualityIssue(
+                "pillar_placeholder",
+                f"Part C names pillar {c.pillar.number} '[Name]'"
+                + (f"; Part B's name '{b.pillar.name}' is used." if b and b.pillar.name else "."),
+                action=code))
+        for text in c.instructions if c else []:
+            issues.append(QualityIssue(
+                "template_instruction", "The template's instruction sentence was left in the "
+                "progress summary; it is not counted as a note.", action=code, evidence=text))
+        actions.append(_merge_one(code, b, c, issues))
+    return actions
+
+
+def _code_sort_key(code: str) -> tuple:
+    """Sort "1.2" before "1.10", letters before numbers within a part."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[.)]", code) if p)
+
+
+def _merge_one(code: str, b: Entry | None, c: Entry | None, issues: list[QualityIssue]) -> Action:
+    labels: dict[str, str] = {}
+    if b is not None:
+        labels["summary_table"] = b.rating_label
+    if c is not None and c.rating_label:
+        labels["detailed"] = c.rating_label
+    rating = _merge_rating(code, b, c, issues)
+    first = c or b
+    assert first is not None
+    return Action(
+        code=code,
+        pillar=_merge_pillar(b.pillar if b else None, c.pillar if c else None),
+        title=(c.title if c and c.title else b.title if b else ""),
+        rating=rating,
+        rating_labels=labels,
+        notes=c.notes if c else [],
+        is_priority=bool((b and b.is_priority) or (c and c.is_priority)),
+        provenance="; ".join(
+            f"{part} {e.provenance}" for part, e in (("Part B", b), ("Part C", c)) if e
+        ),
+    )
+
+
+def _merge_rating(code: str, b: Entry | None, c: Entry | None, issues: list[QualityIssue]) -> str | None:
+    b_code = b.rating.code if b and b.rating.kind == "rating" else None
+    for entry in (b, c):
+        if entry and entry.rating.kind == "unknown":
+            issues.append(QualityIssue(
+                "rating_unknown_label", f"Action {code}: rating label '{entry.rating_label}' is "
+                "not in data/reference/rating_labels.csv.", action=code, evidence=entry.rating_label))
+    if c is not None and c.rating.kind == "rating":
+        if b_code and b_code != c.rating.code:
+            issues.append(QualityIssue(
+                "rating_disagreement", f"Action {code}: Part B says '{b.rating_label}', Part C says "
+                f"'{c.rating_label}'; Part C's rating is used.", action=code))
+        return c.rating.code
+    if c is not None and c.rating.kind == "placeholder":
+        issues.append(QualityIssue(
+            "rating_placeholder", f"Action {code}: Part C shows the template's "
+            f"'[{c.rating_label}]' instead of a rating"
+            + (f"; Part B's '{b.rating_label}' is used." if b_code else "; the action is not rated."),
+            action=code, evidence=c.rating_label))
+        return b_code
+    if b_code is None and not any(e and e.rating.kind == "unknown" for e in (b, c)):
+        issues.append(QualityIssue("rating_missing", f"Action {code} has no rating in Part B "
+                                   "or Part C: it counts as not rated.", action=code))
+    return b_code
+
+
+def _merge_pillar(b: PillarRef | None, c: PillarRef | None) -> Pillar:
+    number = next((p.number for p in (c, b) if p and p.number is not None), None)
+    name = next((p.name for p in (b, c) if p and p.name), None)
+    return Pillar(number=number, name=name, standard=reference().standard_pillar(name))

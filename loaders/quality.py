@@ -1,0 +1,85 @@
+"""Checks on a whole report, after merging: counts stated in Part A against the tables.
+
+Issues found while merging the tables (placeholders, disagreements, one-part actions)
+are raised in `loaders.normalise`; this module adds the checks that need the finished
+report, and validates every issue code against data/reference/quality_issue_codes.csv.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from loaders.models import QualityIssue, Report
+from loaders.reference import reference
+from loaders.textutil import fold, split_sentences
+
+_WINDOW_WORDS = 8
+
+
+def _number(token: str) -> int | None:
+    return int(token) if token.isdigit() else reference().number_words.get(token)
+
+
+def stated_counts(sentence: str) -> tuple[dict[str, int], int | None]:
+    """Counts per rating stated in a sentence, and the stated total, if any.
+
+    "Nine out of the thirteen actions are rated as on track and two are substantially
+    achieved" -> ({"on_track": 9, "substantially_achieved": 2}, 13).
+    """
+    ref = reference()
+    folded = fold(sentence)
+    words = "|".join(sorted(map(re.escape, ref.number_words), key=len, reverse=True))
+    number = rf"(?<![\w.,])(?:\d{{1,3}}|{words})(?![\w]|[.,]\d)"
+    out_of = re.compile(
+        rf"(?P<n>{number})\s+(?:out of(?: the)?|of the|des|sur(?: les)?|de las|de los|de)\s+(?P<m>{number})"
+    )
+    counts: dict[str, int] = {}
+    total = None
+    previous_end = 0
+    for start, end, code in ref.rating_in_text(folded):
+        span = folded[previous_end:start]
+        window = " ".join(span.split()[-_WINDOW_WORDS:])
+        previous_end = end
+        pair = out_of.search(span)
+        if pair:
+            counts[code] = _number(pair["n"]) or 0
+            total = _number(pair["m"])
+            continue
+        numbers = re.findall(number, window)
+        if numbers and code not in counts:
+            value = _number(numbers[-1])
+            if value is not None:
+                counts[code] = value
+    return counts, total
+
+
+def synopsis_count_issues(report: Report) -> list[QualityIssue]:
+    """A `synopsis_count_mismatch` issue per Part A sentence whose counts disagree."""
+    actual = Counter(a.rating for a in report.actions if a.rating)
+    issues = []
+    for paragraph in report.synopsis:
+        for sentence in split_sentences(paragraph.text):
+            counts, total = stated_counts(sentence)
+            problems = [
+                f"{n} {code.replace('_', ' ')} (tables: {actual.get(code, 0)})"
+                for code, n in counts.items()
+                if actual.get(code, 0) != n
+            ]
+            if total is not None and total != len(report.actions):
+                problems.append(f"{total} actions in all (tables: {len(report.actions)})")
+            if problems:
+                issues.append(QualityIssue(
+                    "synopsis_count_mismatch",
+                    "Part A states " + "; ".join(problems) + ".",
+                    evidence=sentence,
+                ))
+    return issues
+
+
+def check(report: Report) -> None:
+    """Add report-level issues and validate every issue code (fails loudly on a typo)."""
+    report.quality_issues.extend(synopsis_count_issues(report))
+    ref = reference()
+    for issue in report.quality_issues:
+        ref.check_issue_code(issue.code)

@@ -1,0 +1,179 @@
+"""Code tables and lexicons from ``data/reference/``, loaded once and validated.
+
+Vocabularies are data, not code: a maintainer adds a rating spelling, a Party alias or a
+month name to a CSV/YAML file. Lookups fold case, accents and apostrophes. A value that
+is not in its table is reported by the caller (quality issue or `UnknownCodeError`),
+never silently dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from loaders.errors import ReferenceDataError
+from loaders.models import Party
+from loaders.textutil import fold
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+REFERENCE_DIR = DATA_DIR / "reference"
+
+LANGUAGES = ("en", "fr", "es")
+
+
+def read_csv(name: str) -> list[dict[str, str]]:
+    """Rows of ``data/reference/<name>`` as dicts of stripped strings."""
+    path = REFERENCE_DIR / name
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
+
+
+def label_key(label: str) -> str:
+    """Fold a rating or pillar label for lookup: "[ON-TRACK]*" -> "on track"."""
+    text = fold(label)
+    text = re.sub(r"[\[\]*_()\"“”«»:.]", " ", text)
+    text = re.sub(r"[-‐–—/]", " ", text)
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True, slots=True)
+class RatingLookup:
+    """What a rating cell holds: a rating, a template placeholder, nothing, or unknown."""
+
+    kind: str  # "rating" | "placeholder" | "blank" | "unknown"
+    code: str | None = None
+
+
+@dataclass(frozen=True)
+class Templates:
+    """Compiled patterns of the template wording, per language (see template_text.yaml)."""
+
+    by_language: dict[str, dict[str, list[re.Pattern[str]]]]
+    annex_stamp: re.Pattern[str]
+    title_meeting: re.Pattern[str]
+    rating_placeholders: frozenset[str]
+    pillar_placeholders: frozenset[str]
+    instructions: list[re.Pattern[str]]
+
+    def patterns(self, key: str) -> list[tuple[str, re.Pattern[str]]]:
+        """Every language's patterns for one key, tagged with the language."""
+        return [(lang, p) for lang, keys in self.by_language.items() for p in keys.get(key, [])]
+
+    def first_match(self, key: str, text: str) -> tuple[str, re.Match[str]] | None:
+        """The first (language, match) of a key's patterns in folded ``text``."""
+        for lang, pattern in self.patterns(key):
+            match = pattern.search(text)
+            if match:
+                return lang, match
+        return None
+
+
+class Reference:
+    """All code tables, validated on load."""
+
+    def __init__(self) -> None:
+        self.ratings = {row["rating_code"]: row for row in read_csv("ratings.csv")}
+        self.rating_order = sorted(self.ratings, key=lambda c: int(self.ratings[c]["sort_order"]))
+        self._rating_labels = self._load_rating_labels()
+        self._parties = self._load_parties()
+        self.months = {fold(r["name"]): int(r["month"]) for r in read_csv("months.csv")}
+        self.number_words = {fold(r["word"]): int(r["value"]) for r in read_csv("number_words.csv")}
+        self.pillars = [
+            (r["pillar_code"], re.compile(r["pattern"])) for r in read_csv("pillars.csv")
+        ]
+        self.quality_codes = {r["issue_code"]: r for r in read_csv("quality_issue_codes.csv")}
+        self.templates = _load_templates()
+
+    def _load_rating_labels(self) -> dict[str, str]:
+        labels: dict[str, str] = {}
+        for row in read_csv("rating_labels.csv"):
+            if row["rating_code"] not in self.ratings:
+                raise ReferenceDataError(
+                    f"rating_labels.csv: label {row['label']!r} maps to unknown code "
+                    f"{row['rating_code']!r}; known: {sorted(self.ratings)}"
+                )
+            labels[label_key(row["label"])] = row["rating_code"]
+        return labels
+
+    def _load_parties(self) -> dict[str, Party]:
+        parties: dict[str, Party] = {}
+        for row in read_csv("parties.csv"):
+            party = Party(
+                name=row["party_name"], iso3=row["party_iso3"], is_demo=row["is_demo"] == "true"
+            )
+            names = [row["party_name"], row["party_iso3"], *row["aliases"].split("|")]
+            for name in filter(None, names):
+                key = label_key(name)
+                if key in parties and parties[key].iso3 != party.iso3:
+                    raise ReferenceDataError(f"parties.csv: {name!r} names two Parties")
+                parties[key] = party
+        return parties
+
+    def rating(self, label: str) -> RatingLookup:
+        """Classify a rating label: a canonical code, a placeholder, blank, or unknown."""
+        key = label_key(label)
+        if not key or key in {"n a", "na", "none"}:
+            return RatingLookup("blank")
+        if key in self._rating_labels:
+            return RatingLookup("rating", self._rating_labels[key])
+        if key in self.templates.rating_placeholders:
+            return RatingLookup("placeholder")
+        return RatingLookup("unknown")
+
+    def rating_in_text(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, code) of every rating label in folded ``text``, longest first."""
+        found: list[tuple[int, int, str]] = []
+        for key in sorted(self._rating_labels, key=len, reverse=True):
+            for m in re.finditer(rf"\b{re.escape(key)}\b", text):
+                if not any(s <= m.start() < e for s, e, _ in found):
+                    found.append((m.start(), m.end(), self._rating_labels[key]))
+        return sorted(found)
+
+    def party(self, name: str) -> Party | None:
+        """The Party a name (CITES, French, Spanish, alias or ISO code) stands for."""
+        party = self._parties.get(label_key(name))
+        return Party(party.name, party.iso3, raw=name, is_demo=party.is_demo) if party else None
+
+    def standard_pillar(self, name: str | None) -> str | None:
+        """The standard pillar a Party's pillar name maps to, when the mapping is clear."""
+        if not name:
+            return None
+        key = fold(name)
+        return next((code for code, pattern in self.pillars if pattern.search(key)), None)
+
+    def check_issue_code(self, code: str) -> None:
+        """Fail loudly on a quality issue code missing from quality_issue_codes.csv."""
+        if code not in self.quality_codes:
+            raise ReferenceDataError(f"quality issue code {code!r} not in quality_issue_codes.csv")
+
+
+def _compile(patterns: list[str]) -> list[re.Pattern[str]]:
+    return [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in patterns]
+
+
+def _load_templates() -> Templates:
+    with (REFERENCE_DIR / "template_text.yaml").open(encoding="utf-8") as handle:
+        raw = yaml.safe_load(handle)
+    return Templates(
+        by_language={
+            lang: {key: _compile(pats) for key, pats in keys.items()}
+            for lang, keys in raw["languages"].items()
+        },
+        annex_stamp=re.compile(raw["annex_stamp"], re.IGNORECASE),
+        title_meeting=re.compile(raw["title_meeting"], re.IGNORECASE),
+        rating_placeholders=frozenset(label_key(p) for p in raw["rating_placeholders"]),
+        pillar_placeholders=frozenset(label_key(p) for p in raw["pillar_placeholders"]),
+        instructions=_compile(raw["instructions"]),
+    )
+
+
+@cache
+def reference() -> Reference:
+    """The project's code tables, loaded once per process."""
+    return Reference()

@@ -1,0 +1,75 @@
+"""Small text helpers shared by parsers, normalisation and extraction."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_APOSTROPHES = re.compile(r"[\u2019\u2018\u02bc\u00b4`']")
+_SPACES = re.compile(r"\s+")
+
+
+def squash(text: str) -> str:
+    """Collapse runs of white space (including non-breaking spaces) into one space."""
+    return _SPACES.sub(" ", text.replace("\u00a0", " ")).strip()
+
+
+def fold(text: str) -> str:
+    """Lower-case, drop accents and apostrophes, squash spaces: a key for matching.
+
+    Converted French text often loses accents and apostrophes ("RAPPORT DÉTAPE"), so
+    lexicons are matched on folded text, where an apostrophe becomes a space:
+    ``fold("D'ÉTAPE") == "d etape"`` and patterns write ``d ?etape`` to accept both.
+    """
+    text = _APOSTROPHES.sub(" ", text)
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return squash(stripped.replace("œ", "oe").replace("Œ", "oe").casefold())
+
+
+def fold_with_map(text: str) -> tuple[str, list[int]]:
+    """Fold ``text`` like `fold` and map each folded character to its index in ``text``.
+
+    Used to quote the original words of a match found in folded text.
+    """
+    out: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        if ch.isspace() or _APOSTROPHES.match(ch):
+            if out and out[-1] == " ":
+                continue
+            piece = " "
+        elif ch in "œŒ":
+            piece = "oe"
+        else:
+            decomposed = unicodedata.normalize("NFKD", ch)
+            piece = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+        out.append(piece)
+        origin.extend([i] * len(piece))
+    return "".join(out), origin
+
+
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREVIATIONS = (
+    "no", "nos", "pr", "doc", "e.g", "i.e", "mr", "mrs", "ms", "dr", "art", "vs", "cf",
+    "approx", "rev", "st", "jan", "feb", "aug", "sept", "oct", "nov", "dec", "n°", "nº",
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'“«(]?[A-ZÀ-ÖØ-Þ0-9])")
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Split a paragraph into sentences, keeping abbreviations such as "PR." whole."""
+    text = squash(paragraph)
+    if not text:
+        return []
+    sentences: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        before = text[start : match.start()]
+        last_word = before.rsplit(" ", 1)[-1].rstrip(".").casefold()
+        if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
+            continue
+        sentences.append(before.strip())
+        start = match.end()
+    sentences.append(text[start:].strip())
+    return [s for s in sentences if s]
