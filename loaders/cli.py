@@ -59,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _max_bytes(args: argparse.Namespace) -> int:
-    return int(args.max_mb * 1048576) if args.max_mb is not None else max_bytes_from_env()
+    return round(args.max_mb * 1048576) if args.max_mb is not None else max_bytes_from_env()
 
 
 def _error(error: BadInputError | LoaderError) -> None:

@@ -68,7 +68,12 @@ def _inside(span: tuple[int, int], blockers: list[tuple[int, int]]) -> bool:
 
 
 def _words(sentence: str, origin: list[int], start: int, end: int) -> str:
-    return sentence[origin[start] : origin[max(start, end - 1)] + 1]
+    """The original words of a folded span, completed to whole words ("lack of fund" ->
+    "lack of funding")."""
+    stop = origin[max(start, end - 1)] + 1
+    while stop < len(sentence) and (sentence[stop].isalnum() or sentence[stop] in "-'’"):
+        stop += 1
+    return sentence[origin[start] : stop].strip()
 
 
 def read_sentence(sentence: str, period_end: str | None = None) -> SentenceFacts:

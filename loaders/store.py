@@ -11,7 +11,7 @@ import hashlib
 import os
 import shutil
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -98,7 +98,8 @@ def insert_rows(
         names = ", ".join(columns)
         con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM _rows")
     finally:
-        con.unregister("_rows")
+        with suppress(duckdb.Error):  # an aborted transaction refuses this too
+            con.unregister("_rows")
 
 
 # --- reference tables ----------------------------------------------------------------
@@ -291,7 +292,7 @@ def writable_copy(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             con.execute("CHECKPOINT")
         finally:
             con.close()
-        os.replace(temp, path)
+        temp.replace(path)
     finally:
         for leftover in (temp, temp.with_name(temp.name + ".wal")):
             leftover.unlink(missing_ok=True)

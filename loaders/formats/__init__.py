@@ -52,7 +52,7 @@ def max_bytes_from_env() -> int:
         megabytes = float(raw) if raw else DEFAULT_MAX_MB
     except ValueError:
         megabytes = DEFAULT_MAX_MB
-    return int(megabytes * 1024 * 1024)
+    return round(megabytes * 1024 * 1024)
 
 
 def read_raw(path: Path, *, max_bytes: int | None = None) -> RawReport:
@@ -66,7 +66,7 @@ def read_raw(path: Path, *, max_bytes: int | None = None) -> RawReport:
     if size > limit:
         raise ReportLoadError(
             path,
-            f"the file is {size / 1048576:.1f} MB, over the {limit / 1048576:g} MB limit "
+            f"the file is {size / 1048576:.1f} MB, over the {limit / 1048576:.4g} MB limit "
             "(raise it with --max-mb or NIAP_MAX_FILE_MB)",
         )
     data = path.read_bytes()

@@ -1,0 +1,29 @@
+"""Helpers shared by tests: run the CLI as a user would, edit copies of the sample."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "raw" / "cambodia_sc66_progress_report.md"
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``python -m loaders ARGS`` in a subprocess, from the project root."""
+    return subprocess.run(
+        [sys.executable, "-m", "loaders", *args],
+        cwd=ROOT, capture_output=True, text=True, env=env, timeout=120,
+    )
+
+
+def edited_sample(tmp_path: Path, name: str, *replacements: tuple[str, str]) -> Path:
+    """A copy of the sample report with exact text replacements (each must apply)."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in text, f"replacement target not in sample: {old!r}"
+        text = text.replace(old, new, 1)
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path

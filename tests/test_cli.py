@@ -1,0 +1,134 @@
+"""The command line as users and scripts call it: exit codes, one-line errors, no writes."""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.helpers import SAMPLE, edited_sample, run_cli
+
+
+def report_count(db: Path) -> int:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT count(*) FROM core_reports").fetchall()[0][0]
+    finally:
+        con.close()
+
+
+def assert_one_line_error(result, path: Path, *words: str) -> None:
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"error: {path}: ")
+    assert "Traceback" not in result.stderr
+    for word in words:
+        assert word in lines[0]
+
+
+def test_parse_prints_contract_json() -> None:
+    result = run_cli("parse", str(SAMPLE))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["party"] == {"name": "Cambodia", "iso3": "KHM"}
+    assert data["meeting"] == {"code": "SC66", "number": 66}
+    assert data["reporting_period"] == {"start": "2014-11", "end": "2015-09"}
+    assert data["rating_scale"] == "2014" and data["language"] == "en"
+    assert data["source"]["format"] == "text" and len(data["source"]["sha256"]) == 64
+    assert len(data["actions"]) == 13
+    assert {"code", "pillar", "title", "rating", "rating_labels", "notes", "delayed", "delay_causes",
+            "funding_status", "planned_start", "expected_completion"} <= set(data["actions"][0])
+
+
+def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, tuple[str, ...]]]:
+    empty = tmp_path / "empty.md"
+    empty.write_bytes(b"")
+    binary = tmp_path / "blob.md"
+    binary.write_bytes(bytes(range(256)) * 20)
+    other = tmp_path / "minutes.md"
+    other.write_text("# Minutes of the staff meeting\n\nWe discussed the canteen menu.\n", encoding="utf-8")
+    no_table = tmp_path / "title_only.md"
+    no_table.write_text(SAMPLE.read_text(encoding="utf-8").split("**PART B")[0], encoding="utf-8")
+    unknown = edited_sample(tmp_path, "atlantis.md", ("Party: CAMBODIA", "Party: ATLANTIS"))
+    docx = tmp_path / "report.docx"
+    with zipfile.ZipFile(docx, "w") as z:
+        z.writestr("word/document.xml", "<w:document/>")
+    return {
+        "empty": (empty, ("empty",)),
+        "binary": (binary, ("binary",)),
+        "not a report": (other, ("not a NIAP progress report",)),
+        "no action table": (no_table, ("Cambodia", "SC66", "no action table")),
+        "unknown party": (unknown, ("ATLANTIS", "parties.csv")),
+        "unsupported format": (docx, ("Word",)),
+    }
+
+
+@pytest.mark.parametrize("case", ["empty", "binary", "not a report", "no action table",
+                                  "unknown party", "unsupported format"])
+def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path: Path, case: str) -> None:
+    path, words = _bad_inputs(tmp_path)[case]
+    assert_one_line_error(run_cli("parse", str(path)), path, *words)
+    db = tmp_path / "niap.duckdb"
+    assert_one_line_error(run_cli("load", str(path), "--db", str(db)), path, *words)
+    assert report_count(db) == 0
+
+
+def test_file_over_size_limit(tmp_path: Path) -> None:
+    big = tmp_path / "big.md"
+    big.write_text(SAMPLE.read_text(encoding="utf-8") + "x" * 200_000, encoding="utf-8")
+    assert_one_line_error(run_cli("parse", str(big), "--max-mb", "0.1"), big, "limit")
+    env = {**os.environ, "NIAP_MAX_FILE_MB": "0.1"}
+    assert_one_line_error(run_cli("parse", str(big), env=env), big, "0.1 MB limit")
+
+
+def test_missing_file_and_bad_usage(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.md"
+    assert_one_line_error(run_cli("parse", str(missing)), missing, "no such file")
+    result = run_cli("frobnicate")
+    assert result.returncode == 2 and result.stderr.startswith("error:")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_load_some_failed_exit_1_others_loaded(tmp_path: Path) -> None:
+    db = tmp_path / "niap.duckdb"
+    bad = tmp_path / "empty.md"
+    bad.write_bytes(b"")
+    result = run_cli("load", str(SAMPLE), str(bad), "--db", str(db))
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"error: {bad}: the file is empty"
+    assert report_count(db) == 1
+
+
+def test_load_unchanged_is_noop_and_new_version_replaces(tmp_path: Path) -> None:
+    db = tmp_path / "niap.duckdb"
+    assert run_cli("load", str(SAMPLE), "--db", str(db)).returncode == 0
+    assert run_cli("load", str(SAMPLE), "--db", str(db)).returncode == 0
+    assert report_count(db) == 1
+    newer = edited_sample(tmp_path, "khm_sc66_v2.md", ("Party: CAMBODIA", "Party: Cambodia"))
+    assert run_cli("load", str(newer), "--db", str(db)).returncode == 0
+    con = duckdb.connect(str(db), read_only=True)
+    rows = con.execute("SELECT report_id, source_file FROM core_reports").fetchall()
+    assert rows == [("KHM-SC66", "khm_sc66_v2.md")]
+    assert con.execute("SELECT count(*) FROM raw_files").fetchall()[0][0] == 1
+    con.close()
+
+
+def test_check_prints_quality_issues() -> None:
+    result = run_cli("check", str(SAMPLE))
+    assert result.returncode == 0
+    assert "KHM SC66, 13 actions, 6 quality issues" in result.stdout
+    assert "rating_placeholder (action 5.2)" in result.stdout
+
+
+def test_build_is_idempotent(tmp_path: Path) -> None:
+    db = tmp_path / "niap.duckdb"
+    first = run_cli("build", "--db", str(db))
+    assert first.returncode == 0, first.stderr
+    assert "1 reports from 1 files" in first.stdout
+    second = run_cli("build", "--db", str(db))
+    assert second.returncode == 0 and report_count(db) == 1
