@@ -147,6 +147,7 @@ CREATE TABLE IF NOT EXISTS core_actions (
     rating_code VARCHAR,  -- canonical rating (Part C's when real, else Part B's); NULL = not rated
     rating_label_summary VARCHAR,  -- raw rating label of Part B (the column header)
     rating_label_detailed VARCHAR,  -- raw rating label of Part C
+    rating_source VARCHAR,  -- table the canonical rating was taken from: detailed (Part C) or summary (Part B)
     delayed BOOLEAN NOT NULL,  -- the notes or the synopsis say the action is behind schedule
     planned_start VARCHAR,  -- when the action is due to begin (YYYY-MM or YYYY), if stated
     expected_completion VARCHAR,  -- when completion is expected (YYYY-MM), if stated
@@ -264,7 +265,7 @@ LEFT JOIN core_meetings m USING (meeting_code);
 --   action_order: order of the action in the report
 --   is_priority: marked with '*' in the report
 --   rating_code: canonical rating, or not_rated
---   rating_label: the report's own label (Part C's, else Part B's)
+--   rating_label: the report's own label for the rating used (Part C's, or Part B's when Part C has none)
 --   rating_label_summary: raw label of Part B
 --   rating_label_detailed: raw label of Part C
 --   rating_sort_order: position of the rating in the scale
@@ -285,7 +286,8 @@ SELECT
     a.pillar_number, a.pillar_name, a.pillar_code,
     a.action_code, a.title AS action_title, a.sort_order AS action_order, a.is_priority,
     COALESCE(a.rating_code, 'not_rated') AS rating_code,
-    COALESCE(a.rating_label_detailed, a.rating_label_summary) AS rating_label,
+    CASE a.rating_source WHEN 'summary' THEN a.rating_label_summary WHEN 'detailed' THEN a.rating_label_detailed
+         ELSE COALESCE(a.rating_label_detailed, a.rating_label_summary) END AS rating_label,
     a.rating_label_summary, a.rating_label_detailed,
     cr.sort_order AS rating_sort_order,
     a.delayed,

@@ -52,10 +52,8 @@ def build(db: Path, *, max_bytes: int | None = None, data_dir: Path = DATA_DIR) 
     result = BuildResult(db=db)
     files = report_files(data_dir)
     result.files = len(files)
-    if db.exists():
-        db.unlink()
     progress = Progress(len(files))
-    with writable_copy(db) as con:
+    with writable_copy(db, fresh=True) as con:
         load_reference(con)
         for path in files:
             try:

@@ -203,6 +203,7 @@ class Action:
     title: str
     rating: str | None
     rating_labels: dict[str, str]
+    rating_source: str | None = None  # "detailed" (Part C), "summary" (Part B) or None
     notes: list[Note] = field(default_factory=list)
     is_priority: bool = False
     provenance: str = ""

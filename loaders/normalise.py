@@ -206,14 +206,14 @@ def _merge_one(code: str, b: Entry | None, c: Entry | None, issues: list[Quality
     if c is not None and c.rating_label:
         labels["detailed"] = c.rating_label
     rating = _merge_rating(code, b, c, issues)
-    first = c or b
-    assert first is not None
+    from_detail = rating is not None and c is not None and c.rating.code == rating
     return Action(
         code=code,
         pillar=_merge_pillar(b.pillar if b else None, c.pillar if c else None),
         title=(c.title if c and c.title else b.title if b else ""),
         rating=rating,
         rating_labels=labels,
+        rating_source=None if rating is None else "detailed" if from_detail else "summary",
         notes=c.notes if c else [],
         is_priority=bool((b and b.is_priority) or (c and c.is_priority)),
         provenance="; ".join(

@@ -25,6 +25,7 @@ def action_json(action: Action) -> dict[str, Any]:
         "is_priority": action.is_priority,
         "rating": action.rating,
         "rating_labels": action.rating_labels,
+        "rating_source": action.rating_source,
         "notes": [n.text for n in action.notes],
         "comments": [n.text for n in action.notes if n.is_comment],
         "delayed": action.delayed,

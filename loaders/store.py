@@ -241,7 +241,7 @@ def _insert_report(con: duckdb.DuckDBPyConnection, report: Report) -> None:
     for order, a in enumerate(report.actions):
         actions.append((rid, a.code, order, a.pillar.number, a.pillar.name, a.pillar.standard,
                         a.title, a.is_priority, a.rating, a.rating_labels.get("summary_table"),
-                        a.rating_labels.get("detailed"), a.delayed, a.timing_value("planned_start"),
+                        a.rating_labels.get("detailed"), a.rating_source, a.delayed, a.timing_value("planned_start"),
                         a.timing_value("expected_completion"), a.provenance))
         notes += [(rid, a.code, i, n.text, n.is_comment, n.provenance) for i, n in enumerate(a.notes)]
         causes += [(rid, a.code, i, c.cause, c.evidence.where, c.evidence.sentence,
@@ -254,7 +254,7 @@ def _insert_report(con: duckdb.DuckDBPyConnection, report: Report) -> None:
     insert_rows(con, "core_actions",
                 ("report_id", "action_code", "sort_order", "pillar_number", "pillar_name",
                  "pillar_code", "title", "is_priority", "rating_code", "rating_label_summary",
-                 "rating_label_detailed", "delayed", "planned_start", "expected_completion",
+                 "rating_label_detailed", "rating_source", "delayed", "planned_start", "expected_completion",
                  "provenance"), actions)
     insert_rows(con, "core_notes",
                 ("report_id", "action_code", "note_index", "text", "is_comment", "provenance"),
@@ -275,15 +275,17 @@ def _insert_report(con: duckdb.DuckDBPyConnection, report: Report) -> None:
 
 
 @contextmanager
-def writable_copy(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Write to a copy of the database and swap it in at the end.
+def writable_copy(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Write to a copy of the database (or, ``fresh``, a new file) and swap it in at the end.
 
     The dashboard keeps the database open read-only; writing a copy and renaming it over
-    the original never disturbs it (readers keep the old file until they reopen).
+    the original never disturbs it (readers keep the old file until they reopen), and a
+    failure leaves the original as it was.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    if path.exists():
+    temp.unlink(missing_ok=True)
+    if path.exists() and not fresh:
         shutil.copyfile(path, temp)
     try:
         con = connect(temp)

@@ -119,3 +119,9 @@ def test_reference_tables_keep_their_sources(db: duckdb.DuckDBPyConnection) -> N
     assert scalar(db, "SELECT count(*) FROM core_rating_summaries WHERE source_document IS NULL") == 0
     assert scalar(db, "SELECT count(*) FROM core_party_categories WHERE source IS NULL") == 0
     assert scalar(db, "SELECT niap_document FROM core_meetings WHERE meeting_code = 'SC66'") == "SC66 Doc. 29 (Rev. 1)"
+
+
+def test_rating_label_is_the_label_of_the_rating_used(db: duckdb.DuckDBPyConnection) -> None:
+    """Regression: 5.2's Part C placeholder was shown as its label."""
+    rows = dict(db.execute("SELECT action_code, rating_label FROM out_actions WHERE report_id = 'KHM-SC66'").fetchall())
+    assert rows["5.2"] == "On track" and rows["1.1"] == "ON TRACK"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from loaders.errors import ReportLoadError
-from loaders.formats import text
+from loaders.formats import docx, text
 from loaders.models import RawReport, SourceInfo
 
 DEFAULT_MAX_MB = 25.0
@@ -32,6 +32,7 @@ class Backend:
 
 
 BACKENDS: list[Backend] = [
+    Backend(docx.NAME, docx.SUFFIXES, docx.sniff, docx.parse),
     Backend(text.NAME, text.SUFFIXES, text.sniff, text.parse),
 ]
 
@@ -39,8 +40,9 @@ BACKENDS: list[Backend] = [
 _KNOWN_UNSUPPORTED = {
     b"%PDF": "a PDF file; PDF reports are not supported yet: convert it with "
     "'pdftotext -layout' and load the text",
-    b"PK\x03\x04": "a ZIP/DOCX file; Word reports are not supported yet: save it as text",
-    b"\xd0\xcf\x11\xe0": "a legacy Word/Office file (.doc); save it as .docx or text",
+    b"PK\x03\x04": "a ZIP archive, not a Word document",
+    b"\xd0\xcf\x11\xe0": "a legacy Word/Office file (.doc) or a password-protected one; save it as .docx "
+    "without a password",
     b"{\\rtf": "an RTF file; save it as text",
 }
 

@@ -1,0 +1,1 @@
+"""Streamlit dashboard of NIAP progress reports (run ``streamlit run dashboard/app.py``)."""

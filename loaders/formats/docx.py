@@ -1,0 +1,166 @@
+"""Word (.docx) reports, read with python-docx at the XML level.
+
+Quirks handled here and nowhere else: horizontally merged cells (``gridSpan``: a
+"PROGRESS RATING" header over the rating columns, a category row over the whole table)
+keep their text in the first grid column and leave the others empty, as a reader sees
+them; vertically merged continuation cells are empty; tables nested in a cell are read
+into that cell; bullets come as list paragraphs (``numPr`` or a "List" style) or as
+"•" text; italic runs mark the Party's comments.
+
+Safety: the archive is checked before python-docx sees it. A part that decompresses
+beyond the limit (a zip bomb) is refused after reading at most the limit, never whole.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from docx import Document
+from docx.oxml.ns import qn
+from lxml import etree
+
+from loaders.errors import ReportLoadError
+from loaders.models import Block, RawCell, RawParagraph, RawReport, RawRow, RawTable, SourceInfo
+
+NAME = "docx"
+SUFFIXES = (".docx", ".docm")
+MAX_UNCOMPRESSED = 100 * 1024 * 1024  # all parts together
+MAX_RATIO = 200  # uncompressed / compressed, per part
+_BULLET = re.compile(r"^\s*[•●▪◦·‣-]\s+")
+
+
+def sniff(head: bytes) -> bool:
+    """A ZIP archive that looks like an Office Open XML document."""
+    return head.startswith(b"PK\x03\x04") and (b"word/" in head or b"[Content_Types].xml" in head)
+
+
+def parse(path: Path, data: bytes, source: SourceInfo) -> RawReport:
+    """Read the body's paragraphs and tables, in document order."""
+    _check_archive(path, data)
+    try:
+        document = Document(io.BytesIO(data))
+    except Exception as e:  # python-docx raises many types on corrupt input
+        raise ReportLoadError(path, f"cannot read the Word document ({type(e).__name__}): is it damaged?") from e
+    blocks: list[Block] = []
+    tables = 0
+    for child in document.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            paragraph = _paragraph(child)
+            if paragraph.text:
+                blocks.append(paragraph)
+        elif child.tag == qn("w:tbl"):
+            blocks.append(_table(child, tables))
+            tables += 1
+    return RawReport(source=source, blocks=tuple(blocks))
+
+
+def _check_archive(path: Path, data: bytes) -> None:
+    """Refuse archives that are not Word documents or decompress beyond the limits."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as e:
+        raise ReportLoadError(path, "damaged ZIP/Word file (truncated or corrupt)") from e
+    with archive:
+        names = set(archive.namelist())
+        if "word/document.xml" not in names:
+            raise ReportLoadError(path, "a ZIP archive but not a Word document (no word/document.xml)")
+        total = 0
+        for info in archive.infolist():
+            if info.flag_bits & 0x1:
+                raise ReportLoadError(path, "the Word file is encrypted: remove the password and save again")
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size > MAX_UNCOMPRESSED or ratio > MAX_RATIO:
+                raise ReportLoadError(path, f"part {info.filename} would decompress to {info.file_size:,} bytes "
+                                            "(a zip bomb?); refused")
+            total += _measured_size(path, archive, info, MAX_UNCOMPRESSED - total)
+            if total > MAX_UNCOMPRESSED:
+                raise ReportLoadError(path, "the Word file decompresses beyond 100 MB (a zip bomb?); refused")
+
+
+def _measured_size(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> int:
+    """Decompress a part in chunks, stopping as soon as it exceeds ``budget`` bytes."""
+    size = 0
+    try:
+        with archive.open(info) as stream:
+            while chunk := stream.read(1 << 20):
+                size += len(chunk)
+                if size > budget:
+                    return size
+    except (zipfile.BadZipFile, EOFError, OSError) as e:
+        raise ReportLoadError(path, f"damaged Word file: part {info.filename} cannot be read") from e
+    return size
+
+
+def _runs(p: etree._Element) -> list[tuple[str, bool, bool]]:
+    """(text, italic, bold) of each run with text, following hyperlinks and fields."""
+    runs = []
+    for run in p.iter(qn("w:r")):
+        text = "".join((t.text or "") if t.tag == qn("w:t") else "\t" for t in run.iter(qn("w:t"), qn("w:tab")))
+        if not text:
+            continue
+        props = run.find(qn("w:rPr"))
+        runs.append((text, _flag(props, "w:i"), _flag(props, "w:b")))
+    return runs
+
+
+def _flag(props: etree._Element | None, tag: str) -> bool:
+    if props is None:
+        return False
+    element = props.find(qn(tag))
+    return element is not None and element.get(qn("w:val"), "true") not in ("0", "false", "off")
+
+
+def _style(p: etree._Element) -> str:
+    style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    return (style.get(qn("w:val")) or "") if style is not None else ""
+
+
+def _paragraph(p: etree._Element) -> RawParagraph:
+    runs = _runs(p)
+    text = "".join(r[0] for r in runs).replace("\t", " ").strip()
+    visible = [r for r in runs if _BULLET.sub("", r[0] + " ").strip()]
+    style = _style(p).lower()
+    numbered = p.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is not None
+    bullet = numbered or "list" in style or bool(_BULLET.match(text))
+    return RawParagraph(
+        text=_BULLET.sub("", text).strip() if bullet else text,
+        italic=bool(visible) and all(r[1] for r in visible),
+        bold=bool(visible) and all(r[2] for r in visible),
+        bullet=bullet,
+        heading=style.startswith("heading") or style == "title",
+    )
+
+
+def _cell_paragraphs(tc: etree._Element) -> list[RawParagraph]:
+    """Paragraphs of a cell, including those of tables nested in it."""
+    paragraphs = []
+    for child in tc.iterchildren():
+        if child.tag == qn("w:p"):
+            paragraph = _paragraph(child)
+            if paragraph.text:
+                paragraphs.append(paragraph)
+        elif child.tag == qn("w:tbl"):
+            for nested in child.iter(qn("w:tc")):
+                paragraphs += [_paragraph(p) for p in nested.iterchildren(qn("w:p")) if _paragraph(p).text]
+    return paragraphs
+
+
+def _table(tbl: etree._Element, index: int) -> RawTable:
+    rows = []
+    for row_index, tr in enumerate(tbl.iterchildren(qn("w:tr"))):
+        cells: list[RawCell] = []
+        for tc in tr.iterchildren(qn("w:tc")):
+            props = tc.find(qn("w:tcPr"))
+            span_el = props.find(qn("w:gridSpan")) if props is not None else None
+            span = int(span_el.get(qn("w:val"), "1")) if span_el is not None else 1
+            vmerge = props.find(qn("w:vMerge")) if props is not None else None
+            continued = vmerge is not None and vmerge.get(qn("w:val"), "continue") == "continue"
+            paragraphs = () if continued else tuple(_cell_paragraphs(tc))
+            raw = "\n".join(p.text for p in paragraphs)
+            cells.append(RawCell(raw=raw, paragraphs=paragraphs))
+            cells.extend(RawCell(raw="") for _ in range(span - 1))
+        rows.append(RawRow(index=row_index, cells=tuple(cells)))
+    return RawTable(index=index, rows=tuple(rows))
