@@ -83,11 +83,31 @@ def _title(text: str) -> tuple[str, bool]:
     return clean_label(text), priority
 
 
+_NEXT_IN_PILLAR = re.compile(r"\s(?=(\d{1,2})\.(\d{1,2})\s+[A-ZÀ-Ý])")
+
+
+def _split_run_together(piece: str) -> list[str]:
+    """Split "5.1 Regular reporting ... agencies 5.2 Explore ..." where layout lost the gap.
+
+    Only before a code of the same pillar with a higher number followed by a capital, so
+    "No. 020 PR. MAFF" or a number inside a title stays whole.
+    """
+    start = _ACTION_START.match(piece)
+    if not start or not re.fullmatch(r"\d{1,2}\.\d{1,2}", start["code"]):
+        return [piece]
+    major, minor = (int(x) for x in start["code"].split("."))
+    for match in _NEXT_IN_PILLAR.finditer(piece, start.end()):
+        if int(match[1]) == major and int(match[2]) > minor:
+            return [piece[: match.start()], *_split_run_together(piece[match.end() :])]
+    return [piece]
+
+
 def split_actions(cell: RawCell) -> list[tuple[str, str, bool]]:
     """(code, title, priority) of each action listed in a Part B cell."""
     found: list[tuple[str, str, bool]] = []
     for paragraph in cell.paragraphs:
-        for piece in _ACTION_SPLIT.split(paragraph.text):
+        pieces = [p for strong in _ACTION_SPLIT.split(paragraph.text) for p in _split_run_together(strong)]
+        for piece in pieces:
             match = _ACTION_START.match(piece)
             if match:
                 title, priority = _title(piece[match.end():])

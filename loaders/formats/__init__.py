@@ -1,6 +1,6 @@
 """Format backends: one module per input format behind one interface.
 
-Each backend module exposes ``NAME``, ``SUFFIXES``, ``sniff(head: bytes) -> bool`` and
+Each backend module exposes ``NAME``, ``SUFFIXES``, ``sniff(data: bytes) -> bool`` and
 ``parse(path: Path, data: bytes) -> RawReport``. `read_raw` checks the file (size,
 emptiness), picks a backend by content first (the suffix only breaks ties) and returns
 its `RawReport`. Format quirks stay inside the backend.
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from loaders.errors import ReportLoadError
-from loaders.formats import docx, text
+from loaders.formats import docx, layout, text
 from loaders.models import RawReport, SourceInfo
 
 DEFAULT_MAX_MB = 25.0
@@ -34,6 +34,7 @@ class Backend:
 BACKENDS: list[Backend] = [
     Backend(docx.NAME, docx.SUFFIXES, docx.sniff, docx.parse),
     Backend(text.NAME, text.SUFFIXES, text.sniff, text.parse),
+    Backend(layout.NAME, layout.SUFFIXES, layout.sniff, layout.parse),
 ]
 
 # Formats we recognise but cannot read (yet): a clear message beats "binary data".
@@ -86,7 +87,7 @@ def read_raw(path: Path, *, max_bytes: int | None = None) -> RawReport:
 def pick_backend(path: Path, data: bytes) -> Backend:
     """The backend that recognises the content; the suffix decides between several."""
     head = data[:8192]
-    candidates = [b for b in BACKENDS if b.sniff(head)]
+    candidates = [b for b in BACKENDS if b.sniff(data)]
     if not candidates:
         for magic, what in _KNOWN_UNSUPPORTED.items():
             if head.startswith(magic):

@@ -32,8 +32,9 @@ MAX_RATIO = 200  # uncompressed / compressed, per part
 _BULLET = re.compile(r"^\s*[•●▪◦·‣-]\s+")
 
 
-def sniff(head: bytes) -> bool:
+def sniff(data: bytes) -> bool:
     """A ZIP archive that looks like an Office Open XML document."""
+    head = data[:8192]
     return head.startswith(b"PK\x03\x04") and (b"word/" in head or b"[Content_Types].xml" in head)
 
 

@@ -23,12 +23,27 @@ _HEADING = re.compile(r"^\s*#{1,6}\s*")
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)([^*]+?)(?<!\s)\*(?![\w*])")
 
 
-def sniff(head: bytes) -> bool:
-    """True for text: no NUL bytes and few control characters."""
+def is_text(data: bytes) -> bool:
+    """True for text: no NUL bytes and few control characters at the start."""
+    head = data[:8192]
     if b"\x00" in head:
         return False
     controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
     return controls <= len(head) // 100
+
+
+def has_markup(data: bytes) -> bool:
+    """Tab-separated table rows, HTML cells or markdown headings: this backend's text."""
+    return (
+        data.count(b"\t") >= 4
+        or any(tag in data for tag in (b"<td", b"<li>", b"<p>"))
+        or re.search(rb"(?m)^#{1,6} ", data[:200_000]) is not None
+    )
+
+
+def sniff(data: bytes) -> bool:
+    """Text with markup (see `has_markup`)."""
+    return is_text(data) and has_markup(data)
 
 
 def decode(path: Path, data: bytes) -> str:
