@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from loaders.models import Period
 from loaders.reference import reference
@@ -25,19 +26,23 @@ class _Token:
     start: int
 
 
-def _tokens(text: str) -> list[_Token]:
-    months = reference().months
-    folded = fold(text)
-    folded = re.sub(r"(\d)(?:st|nd|rd|th|er|eme|e|º|o)(?=[a-z])", r"\1 ", folded)
-    names = "|".join(sorted((re.escape(m) for m in months), key=len, reverse=True))
-    pattern = re.compile(
+@cache
+def _date_pattern() -> re.Pattern[str]:
+    names = "|".join(sorted((re.escape(m) for m in reference().months), key=len, reverse=True))
+    return re.compile(
         rf"(?P<numeric>(?<!\d)(?P<nm>0?[1-9]|1[0-2])[/.](?P<ny>(?:19|20)\d\d)(?!\d))"
         rf"|(?P<iso>(?<!\d)(?P<iy>(?:19|20)\d\d)-(?P<im>0[1-9]|1[0-2])(?!\d))"
         rf"|(?P<name>(?<![a-z])(?:{names})(?![a-z]))\.?"
         rf"|(?P<year>(?<!\d)(?:19|20)\d\d(?!\d))"
     )
+
+
+def _tokens(text: str) -> list[_Token]:
+    months = reference().months
+    folded = fold(text)
+    folded = re.sub(r"(\d)(?:st|nd|rd|th|er|eme|e|º|o)(?=[a-z])", r"\1 ", folded)
     tokens: list[_Token] = []
-    for m in pattern.finditer(folded):
+    for m in _date_pattern().finditer(folded):
         if m.group("numeric"):
             tokens.append(_Token("month_year", int(m.group("nm")), int(m.group("ny")), m.start()))
         elif m.group("iso"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import cache
 
 from loaders.models import QualityIssue, Report
 from loaders.reference import reference
@@ -21,6 +22,14 @@ def _number(token: str) -> int | None:
     return int(token) if token.isdigit() else reference().number_words.get(token)
 
 
+@cache
+def _count_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    words = "|".join(sorted(map(re.escape, reference().number_words), key=len, reverse=True))
+    number = rf"(?<![\w.,])(?:\d{{1,3}}|{words})(?![\w]|[.,]\d)"
+    out_of = rf"(?P<n>{number})\s+(?:out of(?: the)?|of the|des|sur(?: les)?|de las|de los|de)\s+(?P<m>{number})"
+    return re.compile(number), re.compile(out_of)
+
+
 def stated_counts(sentence: str) -> tuple[dict[str, int], int | None]:
     """Counts per rating stated in a sentence, and the stated total, if any.
 
@@ -29,11 +38,7 @@ def stated_counts(sentence: str) -> tuple[dict[str, int], int | None]:
     """
     ref = reference()
     folded = fold(sentence)
-    words = "|".join(sorted(map(re.escape, ref.number_words), key=len, reverse=True))
-    number = rf"(?<![\w.,])(?:\d{{1,3}}|{words})(?![\w]|[.,]\d)"
-    out_of = re.compile(
-        rf"(?P<n>{number})\s+(?:out of(?: the)?|of the|des|sur(?: les)?|de las|de los|de)\s+(?P<m>{number})"
-    )
+    number, out_of = _count_patterns()
     counts: dict[str, int] = {}
     total = None
     previous_end = 0
@@ -46,7 +51,7 @@ def stated_counts(sentence: str) -> tuple[dict[str, int], int | None]:
             counts[code] = _number(pair["n"]) or 0
             total = _number(pair["m"])
             continue
-        numbers = re.findall(number, window)
+        numbers = number.findall(window)
         if numbers and code not in counts:
             value = _number(numbers[-1])
             if value is not None:

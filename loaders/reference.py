@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -34,6 +34,7 @@ def read_csv(name: str) -> list[dict[str, str]]:
         return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
 
 
+@lru_cache(maxsize=4096)
 def label_key(label: str) -> str:
     """Fold a rating or pillar label for lookup: "[ON-TRACK]*" -> "on track"."""
     text = fold(label)
@@ -51,7 +52,7 @@ class RatingLookup:
 
 
 @dataclass(frozen=True)
-class Templates:
+class Templates:  # noqa: PLW1641 - the cached_property below needs a __dict__
     """Compiled patterns of the template wording, per language (see template_text.yaml)."""
 
     by_language: dict[str, dict[str, list[re.Pattern[str]]]]
@@ -64,6 +65,21 @@ class Templates:
     def patterns(self, key: str) -> list[tuple[str, re.Pattern[str]]]:
         """Every language's patterns for one key, tagged with the language."""
         return [(lang, p) for lang, keys in self.by_language.items() for p in keys.get(key, [])]
+
+    def matches(self, key: str, folded: str) -> bool:
+        """Whether any language's pattern for ``key`` is found in folded text."""
+        return self._combined(key).search(folded) is not None
+
+    @cached_property
+    def _combined_cache(self) -> dict[str, re.Pattern[str]]:
+        return {}
+
+    def _combined(self, key: str) -> re.Pattern[str]:
+        if key not in self._combined_cache:
+            parts = [re.sub(r"\(\?P<\w+>", "(?:", p.pattern) for _, p in self.patterns(key)]
+            self._combined_cache[key] = re.compile("|".join(f"(?:{p})" for p in parts) or "(?!)",
+                                                   re.IGNORECASE | re.MULTILINE)
+        return self._combined_cache[key]
 
     def first_match(self, key: str, text: str) -> tuple[str, re.Match[str]] | None:
         """The first (language, match) of a key's patterns in folded ``text``."""
@@ -126,14 +142,14 @@ class Reference:
             return RatingLookup("placeholder")
         return RatingLookup("unknown")
 
+    @cached_property
+    def _rating_label_re(self) -> re.Pattern[str]:
+        keys = sorted(self._rating_labels, key=len, reverse=True)
+        return re.compile(r"\b(?:" + "|".join(re.escape(k) for k in keys) + r")\b")
+
     def rating_in_text(self, text: str) -> list[tuple[int, int, str]]:
-        """(start, end, code) of every rating label in folded ``text``, longest first."""
-        found: list[tuple[int, int, str]] = []
-        for key in sorted(self._rating_labels, key=len, reverse=True):
-            for m in re.finditer(rf"\b{re.escape(key)}\b", text):
-                if not any(s <= m.start() < e for s, e, _ in found):
-                    found.append((m.start(), m.end(), self._rating_labels[key]))
-        return sorted(found)
+        """(start, end, code) of every rating label in folded ``text`` (longest label wins)."""
+        return [(m.start(), m.end(), self._rating_labels[m.group()]) for m in self._rating_label_re.finditer(text)]
 
     def party(self, name: str) -> Party | None:
         """The Party a name (CITES, French, Spanish, alias or ISO code) stands for."""

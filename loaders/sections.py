@@ -47,10 +47,10 @@ def table_kind(table: RawTable) -> str | None:
     for row in table.rows[:2]:
         cells = [fold(c.text) for c in row.cells]
         joined = " | ".join(cells)
-        if any(p.search(joined) for _, p in templates.patterns("summary_header")):
+        if templates.matches("summary_header", joined):
             return "summary"
         detail_hits = sum(
-            1 for cell in cells if any(p.search(cell) for _, p in templates.patterns("detail_header"))
+            1 for cell in cells if templates.matches("detail_header", cell)
         )
         if detail_hits >= 2:
             return "detail"

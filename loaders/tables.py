@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from loaders.models import Note, RawCell, RawRow, RawTable
 from loaders.reference import RatingLookup, label_key, reference
-from loaders.textutil import fold, squash
+from loaders.textutil import fold, join_lines, squash
 
 ACTION_CODE = r"(?:\d{1,2}\.\d{1,2}(?:\.\d{1,2})?|[A-Z]\.?\d{1,2}(?:\.\d{1,2})?|[ivxlc]{1,6}\))"
 _ACTION_START = re.compile(rf"^\s*(?P<code>{ACTION_CODE})\.?(?=[\s\[(:\-–]|$)")
@@ -61,6 +61,12 @@ class TableRead:
             self.entries[entry.code] = entry
 
 
+def where(table: RawTable, row: RawRow) -> str:
+    """Provenance of a row: "page 5, table 3, row 2" (the page when the format has pages)."""
+    page = f"page {row.page}, " if row.page else ""
+    return f"{page}table {table.index}, row {row.index}"
+
+
 def clean_label(text: str) -> str:
     """A label without brackets, asterisks or extra spaces: "[ON TRACK]" -> "ON TRACK"."""
     return squash(re.sub(r"[\[\]*]", " ", text))
@@ -102,6 +108,13 @@ def _split_run_together(piece: str) -> list[str]:
     return [piece]
 
 
+def leading_text(cell: RawCell) -> str:
+    """Text before the cell's first action code: the end of a title cut by a page break."""
+    text = " ".join(p.text for p in cell.paragraphs).strip()
+    start = re.search(rf"(?:^|\s){ACTION_CODE}\.?[\s\[(]", text)
+    return (text[: start.start()] if start else text).strip()
+
+
 def split_actions(cell: RawCell) -> list[tuple[str, str, bool]]:
     """(code, title, priority) of each action listed in a Part B cell."""
     found: list[tuple[str, str, bool]] = []
@@ -123,6 +136,7 @@ def read_summary(tables: list[RawTable]) -> TableRead:
     """Part B: one row per pillar, one column per rating, actions listed in the cells."""
     read = TableRead()
     columns: dict[int, tuple[str, RatingLookup]] = {}
+    last_in_column: dict[int, Entry] = {}
     pillar = PillarRef(None, None)
     for table in tables:
         for row in table.rows:
@@ -136,10 +150,19 @@ def read_summary(tables: list[RawTable]) -> TableRead:
             if first and not _ACTION_START.match(first):
                 pillar = parse_pillar(first)
             for index, (label, lookup) in columns.items():
-                for code, title, priority in split_actions(row.cell(index)):
-                    read.add(Entry(code=code, title=title, pillar=pillar, rating_label=label,
-                                   rating=lookup, is_priority=priority,
-                                   provenance=f"table {table.index}, row {row.index}"))
+                cell = row.cell(index)
+                orphan = leading_text(cell)
+                if orphan and index in last_in_column:  # a title continued after a page break
+                    entry = last_in_column[index]
+                    more, more_priority = _title(orphan)
+                    entry.title = squash(f"{entry.title} {more}")
+                    entry.is_priority = entry.is_priority or more_priority
+                for code, title, priority in split_actions(cell):
+                    entry = Entry(code=code, title=title, pillar=pillar, rating_label=label,
+                                  rating=lookup, is_priority=priority,
+                                  provenance=where(table, row))
+                    read.add(entry)
+                    last_in_column[index] = entry
     return read
 
 
@@ -159,7 +182,7 @@ def _is_title_row(row: RawRow) -> bool:
     """The first header row ("CATEGORY/PILLAR | PROGRESS RATING")."""
     templates = reference().templates
     joined = " | ".join(fold(c.text) for c in row.cells)
-    return any(p.search(joined) for _, p in templates.patterns("summary_header"))
+    return templates.matches("summary_header", joined)
 
 
 def _detail_columns(row: RawRow) -> tuple[int, int, int] | None:
@@ -168,7 +191,7 @@ def _detail_columns(row: RawRow) -> tuple[int, int, int] | None:
     hits: list[int] = []
     for i, cell in enumerate(row.cells):
         folded = fold(cell.text)
-        if any(p.search(folded) for _, p in templates.patterns("detail_header")):
+        if templates.matches("detail_header", folded):
             hits.append(i)
     if len(hits) >= 2:
         action = hits[0]
@@ -197,22 +220,22 @@ def read_detail(tables: list[RawTable]) -> TableRead:
             if category and not rating_text and not row.cell(notes_col).text:
                 pillar, current = category, None
                 continue
-            where = f"table {table.index}, row {row.index}"
+            here = where(table, row)
             start = _ACTION_START.match(first)
             if start:
                 title, priority = _title(first[start.end():])
                 current = Entry(code=start["code"], title=title, pillar=pillar,
                                 rating_label=rating_text, rating=ref.rating(rating_text),
-                                is_priority=priority, provenance=where)
+                                is_priority=priority, provenance=here)
                 read.add(current)
             elif current is not None and not rating_text:
                 more, more_priority = _title(first)
                 current.title = squash(f"{current.title} {more}")
                 current.is_priority = current.is_priority or more_priority
-                current.provenance += f"; {where}"
+                current.provenance += f"; {here}"
             else:
                 continue
-            _add_notes(current, row.cell(notes_col), where)
+            _add_notes(current, row.cell(notes_col), here, continued=not start)
     return read
 
 
@@ -220,16 +243,22 @@ def _category(text: str) -> PillarRef | None:
     """A Part C category heading row ("CATEGORY 1: [Legislation]"), else None."""
     templates = reference().templates
     folded = fold(text)
-    if any(p.search(folded) for _, p in templates.patterns("category_row")):
+    if templates.matches("category_row", folded):
         return parse_pillar(text)
     return None
 
 
-def _add_notes(entry: Entry, cell: RawCell, where: str) -> None:
+def _add_notes(entry: Entry, cell: RawCell, where: str, *, continued: bool = False) -> None:
+    """Add a cell's paragraphs as notes; after a page break, a first paragraph that is not
+    a bullet finishes the note the previous page cut."""
     instructions = reference().templates.instructions
-    for paragraph in cell.paragraphs:
+    for i, paragraph in enumerate(cell.paragraphs):
         text = squash(paragraph.text)
         if not text:
+            continue
+        if continued and i == 0 and not paragraph.bullet and entry.notes:
+            last = entry.notes[-1]
+            entry.notes[-1] = Note(join_lines(last.text, text), last.is_comment, f"{last.provenance}; {where}")
             continue
         if any(p.match(fold(text)) for p in instructions):
             entry.instructions.append(text)

@@ -15,16 +15,34 @@ def squash(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Lower-case, drop accents and apostrophes, squash spaces: a key for matching.
+    """Lower-case, drop accents, turn apostrophes into spaces, squash spaces: a key for matching.
 
     Converted French text often loses accents and apostrophes ("RAPPORT DÉTAPE"), so
     lexicons are matched on folded text, where an apostrophe becomes a space:
     ``fold("D'ÉTAPE") == "d etape"`` and patterns write ``d ?etape`` to accept both.
     """
-    text = _APOSTROPHES.sub(" ", text)
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return squash(stripped.replace("œ", "oe").replace("Œ", "oe").casefold())
+    return squash(_translate(text))
+
+
+_FOLD_CHAR: dict[int, str] = {}
+_SEEN: set[str] = set()
+
+
+def _fold_char(ch: str) -> str:
+    if ch.isspace() or _APOSTROPHES.match(ch):
+        return " "
+    if ch in "œŒ":
+        return "oe"
+    decomposed = unicodedata.normalize("NFKD", ch)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _translate(text: str) -> str:
+    """``text`` with every character folded (through a table filled as characters appear)."""
+    for ch in set(text) - _SEEN:
+        _FOLD_CHAR[ord(ch)] = _fold_char(ch)
+        _SEEN.add(ch)
+    return text.translate(_FOLD_CHAR)
 
 
 def fold_with_map(text: str) -> tuple[str, list[int]]:
@@ -32,18 +50,20 @@ def fold_with_map(text: str) -> tuple[str, list[int]]:
 
     Used to quote the original words of a match found in folded text.
     """
+    folded = _translate(text)
+    if len(folded) == len(text) and "  " not in folded:  # one char each, no runs of space
+        return folded, list(range(len(text)))
+    return _fold_with_map_slow(text)
+
+
+def _fold_with_map_slow(text: str) -> tuple[str, list[int]]:
+    """Character by character, for text whose folding changes its length."""
     out: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
-        if ch.isspace() or _APOSTROPHES.match(ch):
-            if out and out[-1] == " ":
-                continue
-            piece = " "
-        elif ch in "œŒ":
-            piece = "oe"
-        else:
-            decomposed = unicodedata.normalize("NFKD", ch)
-            piece = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+        piece = _FOLD_CHAR[ord(ch)]
+        if piece == " " and out and out[-1] == " ":
+            continue
         out.append(piece)
         origin.extend([i] * len(piece))
     return "".join(out), origin
@@ -73,3 +93,10 @@ def split_sentences(paragraph: str) -> list[str]:
         start = match.end()
     sentences.append(text[start:].strip())
     return [s for s in sentences if s]
+
+
+def join_lines(before: str, after: str) -> str:
+    """Join two lines of one sentence; a line ending in a hyphen ("anti-") joins without space."""
+    if re.search(r"\w-$", before):
+        return before + after
+    return f"{before} {after}"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from loaders.errors import ReportLoadError
-from loaders.formats import docx, layout, text
+from loaders.formats import docx, layout, pdf, text
 from loaders.models import RawReport, SourceInfo
 
 DEFAULT_MAX_MB = 25.0
@@ -32,6 +32,7 @@ class Backend:
 
 
 BACKENDS: list[Backend] = [
+    Backend(pdf.NAME, pdf.SUFFIXES, pdf.sniff, pdf.parse),
     Backend(docx.NAME, docx.SUFFIXES, docx.sniff, docx.parse),
     Backend(text.NAME, text.SUFFIXES, text.sniff, text.parse),
     Backend(layout.NAME, layout.SUFFIXES, layout.sniff, layout.parse),
@@ -39,8 +40,6 @@ BACKENDS: list[Backend] = [
 
 # Formats we recognise but cannot read (yet): a clear message beats "binary data".
 _KNOWN_UNSUPPORTED = {
-    b"%PDF": "a PDF file; PDF reports are not supported yet: convert it with "
-    "'pdftotext -layout' and load the text",
     b"PK\x03\x04": "a ZIP archive, not a Word document",
     b"\xd0\xcf\x11\xe0": "a legacy Word/Office file (.doc) or a password-protected one; save it as .docx "
     "without a password",
@@ -88,6 +87,8 @@ def pick_backend(path: Path, data: bytes) -> Backend:
     """The backend that recognises the content; the suffix decides between several."""
     head = data[:8192]
     candidates = [b for b in BACKENDS if b.sniff(data)]
+    if not candidates and head.startswith(b"\xd0\xcf\x11\xe0") and "EncryptedPackage".encode("utf-16-le") in data:
+        raise ReportLoadError(path, "the Word file is password-protected: remove the password and save it again")
     if not candidates:
         for magic, what in _KNOWN_UNSUPPORTED.items():
             if head.startswith(magic):

@@ -19,7 +19,7 @@ from loaders.formats.text import decode, has_markup, is_text
 from loaders.models import Block, RawCell, RawParagraph, RawReport, RawRow, RawTable, SourceInfo
 from loaders.reference import reference
 from loaders.tables import ACTION_CODE
-from loaders.textutil import fold
+from loaders.textutil import fold, join_lines
 
 NAME = "layout"
 SUFFIXES = (".txt", ".text")
@@ -105,14 +105,13 @@ def _starts_paragraph(stripped: str) -> bool:
     templates = reference().templates
     folded = fold(stripped)
     keys = ("party_label", "period_label", "prepared_by", "prepared_for", "part_a", "part_b", "part_c")
-    return bool(_BULLET.match(stripped)) or any(p.search(folded) for k in keys for _, p in templates.patterns(k))
+    return bool(_BULLET.match(stripped)) or any(templates.matches(k, folded) for k in keys)
 
 
 def _is_heading(stripped: str) -> bool:
     templates = reference().templates
     folded = fold(stripped)
-    return len(stripped) < 120 and any(
-        p.search(folded) for k in ("part_a", "part_b", "part_c") for _, p in templates.patterns(k))
+    return len(stripped) < 120 and any(templates.matches(k, folded) for k in ("part_a", "part_b", "part_c"))
 
 
 def _flush(paragraph: list[Line], blocks: list[Block], heading: bool = False) -> None:
@@ -150,10 +149,10 @@ def _table_header(lines: list[Line], i: int) -> Header | None:
     folded = fold(lines[i].text)
     segments = _segments(lines[i].text)
     detail_hits = [s for s in segments
-                   if any(p.search(fold(s[1])) for _, p in templates.patterns("detail_header"))]
+                   if templates.matches("detail_header", fold(s[1]))]
     if len(detail_hits) >= 2:
         return Header("detail", [s[0] for s in segments], 1, _signature(lines[i].text))
-    if any(p.search(folded) for _, p in templates.patterns("summary_header")):
+    if templates.matches("summary_header", folded):
         return _summary_header(lines, i)
     return None
 
@@ -250,7 +249,7 @@ def _starts_row(text: str, kind: str) -> bool:
         return True
     if kind == "summary":
         return bool(_PILLAR.match(text))
-    return any(p.search(fold(text)) for _, p in templates.patterns("category_row"))
+    return templates.matches("category_row", fold(text))
 
 
 def _add(cell: list[str], text: str, kind: str) -> None:
@@ -261,12 +260,6 @@ def _add(cell: list[str], text: str, kind: str) -> None:
     else:
         cell[-1] = join_lines(cell[-1], text)
 
-
-def join_lines(before: str, after: str) -> str:
-    """Join two lines of one sentence; a line ending in a hyphen ("anti-") joins without space."""
-    if re.search(r"\w-$", before):
-        return before + after
-    return f"{before} {after}"
 
 
 def _to_table(rows: list[_Row], index: int, header: Header) -> RawTable:

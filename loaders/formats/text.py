@@ -114,6 +114,13 @@ def _markdown_paragraph(line: str) -> RawParagraph:
 
 
 def _cell(raw: str) -> RawCell:
+    if "<" not in raw and "&" not in raw:  # plain text: no need for the HTML parser
+        text = raw.strip()
+        if not text:
+            return RawCell(raw=raw)
+        bullet = bool(_BULLET.match(text))
+        paragraph = RawParagraph(text=_BULLET.sub("", text).strip() if bullet else text, bullet=bullet)
+        return RawCell(raw=raw, paragraphs=(paragraph,))
     parser = _CellParser()
     parser.feed(raw)
     parser.close()

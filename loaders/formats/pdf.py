@@ -1,0 +1,272 @@
+"""PDF reports, read with pdfplumber.
+
+Tables with ruling lines are found per page; a table that runs over a page break
+becomes one table per page, and its continuation row (title and bullets with an empty
+evaluation cell) is merged downstream like any other. Words are read once per page with
+their font, so italic comments and bold headings survive. Running headers, "Page N"
+footers and repeated annex stamps are dropped. A PDF whose tables have no lines is read
+as layout text instead (see `loaders.formats.layout`). Provenance includes the page.
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import re
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pdfplumber
+from pdfminer.layout import LTChar
+from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfplumber.utils.exceptions import PdfminerException
+
+from loaders.errors import ReportLoadError
+from loaders.formats.layout import read_layout
+from loaders.models import Block, RawCell, RawParagraph, RawReport, RawRow, RawTable, SourceInfo
+from loaders.tables import ACTION_CODE
+from loaders.textutil import join_lines
+
+NAME = "pdf"
+SUFFIXES = (".pdf",)
+
+_BULLET = re.compile(r"^[•●▪◦·‣]\s*")
+_ACTION = re.compile(rf"^{ACTION_CODE}\.?(?=[\s\[(]|$)")
+_PAGE_NUMBER = re.compile(r"^\s*(?:page|página|pagina)?\s*-?\s*\d{1,3}\s*(?:(?:of|de|sur|/)\s*\d{1,3})?\s*-?\s*$", re.I)
+_EDGE = 0.08  # share of the page height where running heads live
+
+
+def sniff(data: bytes) -> bool:
+    """A PDF file (the signature may follow a few bytes of junk)."""
+    return b"%PDF-" in data[:1024]
+
+
+@dataclass
+class _Line:
+    """Words on one baseline, with the fonts that say italic or bold."""
+
+    top: float
+    bottom: float
+    text: str
+    italic: bool
+    bold: bool
+    size: float
+
+
+@dataclass
+class _Page:
+    number: int
+    height: float
+    items: list[tuple[float, object]] = field(default_factory=list)  # (top, _Line | RawTable rows)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """pdfminer allocates a few objects per character; pausing the cyclic garbage
+    collector while a document is read saves about a quarter of the time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def parse(path: Path, data: bytes, source: SourceInfo) -> RawReport:
+    """Read paragraphs and ruled tables page by page."""
+    with _gc_paused():
+        return _parse(path, data, source)
+
+
+def _parse(path: Path, data: bytes, source: SourceInfo) -> RawReport:
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        pages = pdf.pages
+    except (PdfminerException, PDFSyntaxError, PDFPasswordIncorrect, ValueError, KeyError) as e:
+        raise ReportLoadError(path, _why(e)) from e
+    try:
+        with pdf:
+            read = [_read_page(page, n) for n, page in enumerate(pages, start=1)]
+            if not any(isinstance(item, list) for page in read for _, item in page.items):
+                text = "\f".join(page.extract_text(layout=True) or "" for page in pages)
+                return RawReport(source=source, blocks=tuple(read_layout(text)))
+    except (PdfminerException, PDFSyntaxError, ValueError, KeyError, TypeError) as e:
+        raise ReportLoadError(path, _why(e)) from e
+    return RawReport(source=source, blocks=tuple(_blocks(read)))
+
+
+def _why(error: Exception) -> str:
+    text = f"{type(error).__name__}: {error!r}".lower()
+    if "password" in text or "encrypt" in text:
+        return "the PDF is encrypted: remove the password and save it again"
+    return "damaged PDF (truncated or corrupt): save or export it again"
+
+
+_CHAR_KEYS = ("adv", "height", "size", "width", "x0", "x1", "y0", "y1", "matrix", "upright", "fontname")
+
+
+def _char_fast(page: pdfplumber.page.Page, obj: object) -> dict:
+    """pdfplumber's ``Page.process_object`` for the common case, a character, without the
+    generic attribute resolution that costs half the parse (pdfplumber 0.11.10 is pinned;
+    other objects, and characters with unusual attributes, take pdfplumber's own path)."""
+    if type(obj) is not LTChar or isinstance(obj.fontname, bytes):
+        return pdfplumber.page.Page.process_object(page, obj)
+    values = obj.__dict__
+    attr = {key: values[key] for key in _CHAR_KEYS}
+    attr["object_type"] = "char"
+    attr["page_number"] = page.page_number
+    attr["text"] = obj.get_text()
+    graphics = obj.graphicstate
+    attr["stroking_color"] = graphics.scolor if isinstance(graphics.scolor, tuple) else (graphics.scolor,)
+    attr["non_stroking_color"] = graphics.ncolor if isinstance(graphics.ncolor, tuple) else (graphics.ncolor,)
+    x0, top = page.mediabox[:2]
+    attr["top"] = page.height - attr["y1"] + top
+    attr["bottom"] = page.height - attr["y0"] + top
+    attr["doctop"] = page.initial_doctop + attr["top"]
+    if x0:
+        attr["x0"] += x0
+        attr["x1"] += x0
+    return attr
+
+
+def _read_page(page: pdfplumber.page.Page, number: int) -> _Page:
+    page.process_object = _char_fast.__get__(page)  # type: ignore[method-assign]
+    result = _Page(number=number, height=float(page.height))
+    tables = page.find_tables()
+    words = page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False)
+    cells: list[list[list[tuple[float, float, float, float] | None]]] = [
+        [list(row.cells) for row in table.rows] for table in tables
+    ]
+    in_cell: dict[tuple[int, int, int], list[dict]] = {}
+    outside: list[dict] = []
+    for word in words:
+        x, y = (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
+        place = _find_cell(cells, x, y)
+        (in_cell.setdefault(place, []) if place else outside).append(word)
+    for t, table in enumerate(tables):
+        rows = []
+        for r, row in enumerate(cells[t]):
+            rows.append([_cell_paragraphs(in_cell.get((t, r, c), []), number) if box else ()
+                         for c, box in enumerate(row)])
+        result.items.append((float(table.bbox[1]), rows))
+    result.items += [(line.top, line) for line in _lines(outside)]
+    result.items.sort(key=lambda item: item[0])
+    return result
+
+
+def _find_cell(cells, x: float, y: float) -> tuple[int, int, int] | None:
+    for t, rows in enumerate(cells):
+        for r, row in enumerate(rows):
+            for c, box in enumerate(row):
+                if box and box[0] <= x <= box[2] and box[1] <= y <= box[3]:
+                    return t, r, c
+    return None
+
+
+def _lines(words: list[dict]) -> list[_Line]:
+    """Words grouped into lines by their vertical position, left to right."""
+    lines: list[list[dict]] = []
+    for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+        if lines and abs(lines[-1][0]["top"] - word["top"]) <= 2:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    out = []
+    for group in lines:
+        group.sort(key=lambda w: w["x0"])
+        fonts = [w["fontname"] for w in group if not _BULLET.fullmatch(w["text"])] or ["x"]
+        out.append(_Line(
+            top=min(w["top"] for w in group), bottom=max(w["bottom"] for w in group),
+            text=" ".join(w["text"] for w in group),
+            italic=all(re.search(r"italic|oblique", f, re.I) for f in fonts),
+            bold=all(re.search(r"bold|black|heavy", f, re.I) for f in fonts),
+            size=max(w["size"] for w in group),
+        ))
+    return out
+
+
+def _cell_paragraphs(words: list[dict], page: int) -> tuple[RawParagraph, ...]:
+    """A cell's lines joined into paragraphs: a bullet or an action code starts one."""
+    paragraphs: list[list[_Line]] = []
+    previous: _Line | None = None
+    for line in _lines(words):
+        gap = line.top - previous.bottom if previous else 0
+        starts = _BULLET.match(line.text) or _ACTION.match(line.text) or gap > line.size * 0.9
+        if starts or not paragraphs or line.italic != paragraphs[-1][-1].italic and not line.italic:
+            paragraphs.append([line])
+        else:
+            paragraphs[-1].append(line)
+        previous = line
+    return tuple(_paragraph(lines, page) for lines in paragraphs)
+
+
+def _paragraph(lines: list[_Line], page: int, heading: bool = False) -> RawParagraph:
+    text = lines[0].text
+    for line in lines[1:]:
+        text = join_lines(text, line.text)
+    bullet = bool(_BULLET.match(text))
+    return RawParagraph(
+        text=_BULLET.sub("", text).strip() if bullet else text,
+        italic=all(line.italic for line in lines),
+        bold=all(line.bold for line in lines),
+        bullet=bullet,
+        heading=heading,
+        page=page,
+    )
+
+
+def _running_heads(pages: list[_Page]) -> set[str]:
+    """Texts of lines near the top or bottom edge that repeat on several pages."""
+    seen: Counter[str] = Counter()
+    for page in pages:
+        keys = {re.sub(r"\d+", "#", item.text) for top, item in page.items if isinstance(item, _Line)
+                and (top < page.height * _EDGE or top > page.height * (1 - _EDGE))}
+        seen.update(keys)
+    return {key for key, n in seen.items() if n >= 2}
+
+
+def _blocks(pages: list[_Page]) -> list[Block]:
+    """Paragraphs and tables in reading order, running heads and page numbers dropped."""
+    heads = _running_heads(pages)
+    blocks: list[Block] = []
+    pending: list[_Line] = []
+    page_of_pending = 0
+    tables = 0
+
+    def flush() -> None:
+        if pending:
+            heading = all(line.bold for line in pending) and len(pending) <= 2
+            blocks.append(_paragraph(pending, page_of_pending, heading=heading))
+            pending.clear()
+
+    for page in pages:
+        for _, item in page.items:
+            if isinstance(item, list):
+                flush()
+                rows = tuple(RawRow(index=i, page=page.number, cells=tuple(
+                    RawCell(raw="\n".join(p.text for p in paragraphs), paragraphs=paragraphs)
+                    for paragraphs in row)) for i, row in enumerate(item))
+                blocks.append(RawTable(index=tables, rows=rows, page=page.number))
+                tables += 1
+                continue
+            line: _Line = item
+            if _PAGE_NUMBER.match(line.text) or re.sub(r"\d+", "#", line.text) in heads:
+                continue
+            if pending and _new_paragraph(pending[-1], line):
+                flush()
+            if not pending:
+                page_of_pending = page.number
+            pending.append(line)
+        flush()
+    return blocks
+
+
+def _new_paragraph(previous: _Line, line: _Line) -> bool:
+    gap = line.top - previous.bottom
+    return (gap > previous.size * 0.6 or previous.bold != line.bold or abs(previous.size - line.size) > 0.5
+            or bool(_BULLET.match(line.text)))
