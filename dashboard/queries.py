@@ -1,25 +1,41 @@
 """Cached queries: one function per question, each returning a pandas DataFrame.
 
 Every function takes the ``DbFile`` (path and modification time) as its first argument,
-so the cache is keyed by the version of the database file as well as by the question.
-Values from users are passed as query parameters, never formatted into SQL.
+so the cache is keyed by the version of the database file as well as by the question
+(and by the `Filters`, a frozen dataclass). The SQL itself lives in `dashboard.data`, as
+plain functions of a connection, so exports can run it without Streamlit. Values from
+users are passed as query parameters, never formatted into SQL.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
+from dashboard import data
 from dashboard.db import BUILD_COMMANDS, DbFile, code, connection
+from dashboard.selection import Filters
+
+T = TypeVar("T")
 
 
 def _fetch(db: DbFile, sql: str, params: tuple = ()) -> pd.DataFrame:
-    # A cursor per query: Streamlit runs sessions on several threads, and DuckDB wants
-    # one cursor per thread. The result is fetched in full before the cursor closes.
+    return _run(db, data.fetch, sql, params)
+
+
+def _run(db: DbFile, question: Callable[..., T], *args: Any) -> T:
+    """``question(cursor, *args)`` on the shared read-only connection.
+
+    A cursor per query: Streamlit runs sessions on several threads, and DuckDB wants
+    one cursor per thread. The result is fetched in full before the cursor closes.
+    """
     cursor = connection(db).cursor()
     try:
-        return cursor.execute(sql, params).df()
+        return question(cursor, *args)
     except duckdb.CatalogException as e:
         st.error(
             f"The database {code(db.path)} lacks a table or view this page needs "
@@ -57,23 +73,6 @@ def reports(db: DbFile) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def headline(db: DbFile) -> pd.DataFrame:
-    """One row: how many reports, Parties, meetings, actions and quality issues are loaded."""
-    return _fetch(
-        db,
-        """
-        SELECT count(*) AS reports,
-               count(DISTINCT party_iso3) AS parties,
-               count(DISTINCT meeting_code) AS meetings,
-               COALESCE(sum(n_actions), 0) AS actions,
-               COALESCE(sum(n_quality_issues), 0) AS quality_issues,
-               count(*) FILTER (WHERE is_demo) AS demo_reports
-        FROM out_reports
-        """,
-    )
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
 def rating_codes(db: DbFile) -> pd.DataFrame:
     """The rating code table (labels, colours, scales), best rating first."""
     return _fetch(db, "SELECT * FROM core_codes_ratings ORDER BY sort_order")
@@ -103,3 +102,76 @@ def quality_issues(db: DbFile, report_id: str) -> pd.DataFrame:
         "SELECT * FROM out_quality_issues WHERE report_id = ? ORDER BY issue_index",
         (report_id,),
     )
+
+
+# ---------------------------------------------------------------- sidebar options
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def party_options(db: DbFile) -> pd.DataFrame:
+    """Parties with a loaded report (party_iso3, party_name, is_demo), real ones first."""
+    return _run(db, data.party_options)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def meeting_options(db: DbFile) -> pd.DataFrame:
+    """Meetings with a loaded report, in time order."""
+    return _run(db, data.meeting_options)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def pillar_options(db: DbFile) -> pd.DataFrame:
+    """The standard pillars (pillar_code, label), in template order."""
+    return _run(db, data.pillar_options)
+
+
+# ---------------------------------------------------------------- the selection's questions
+# Each is `dashboard.data.<same name>` on the selection; see there for the columns.
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def selected_reports(db: DbFile, f: Filters) -> pd.DataFrame:
+    """out_reports of the selection."""
+    return _run(db, data.reports, f)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def selection_headline(db: DbFile, f: Filters) -> pd.DataFrame:
+    """Counts of the selection: reports, Parties, meetings, actions, delayed, funding gaps."""
+    return _run(db, data.headline, f)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def coverage(db: DbFile, f: Filters) -> pd.DataFrame:
+    """The reporting grid: Party x meeting with a status (report, demo, summary, no_report)."""
+    return _run(db, data.coverage, f)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def latest_changes(db: DbFile, f: Filters) -> tuple[str | None, pd.DataFrame, pd.DataFrame]:
+    """The latest meeting, each Party's change since its previous report, newly delayed actions."""
+    return _run(db, data.latest_changes, f)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def rating_counts(db: DbFile, f: Filters, by: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Actions per group x template x rating, and the groups."""
+    return _run(db, data.rating_counts, f, by)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def achievement_grid(db: DbFile, f: Filters) -> pd.DataFrame:
+    """Party x meeting share of actions achieved or substantially achieved."""
+    return _run(db, data.achievement_grid, f)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def delay_facts(db: DbFile, f: Filters) -> pd.DataFrame:
+    """Causes of delay of the selection's actions, with their evidence."""
+    return _run(db, data.delay_facts, f)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def funding_gaps(db: DbFile, f: Filters) -> pd.DataFrame:
+    """Actions sought-not-secured or delayed for lack of funding, with their evidence."""
+    return _run(db, data.funding_gaps, f)

@@ -102,8 +102,11 @@ CREATE TABLE IF NOT EXISTS core_rating_summaries (
     n_actions INTEGER,  -- number of actions the share refers to, when published
     source_document VARCHAR NOT NULL,  -- document the figure is taken from
     note VARCHAR,  -- caveats
+    is_demo BOOLEAN NOT NULL DEFAULT false,  -- fictional figures of a demo Party (secretariat_ratings.csv of the demo corpus)
     PRIMARY KEY (party_iso3, meeting_code, assessor, rating_code)
 );
+-- Databases written before is_demo existed gain the column (false: they held no demo figures).
+ALTER TABLE core_rating_summaries ADD COLUMN IF NOT EXISTS is_demo BOOLEAN DEFAULT false;
 
 -- ---------------------------------------------------------------- parsed reports
 
@@ -308,7 +311,8 @@ LEFT JOIN core_meetings m ON m.meeting_code = r.meeting_code
 LEFT JOIN core_codes_ratings cr ON cr.rating_code = COALESCE(a.rating_code, 'not_rated');
 
 -- out_rating_shares: Party x meeting x assessor x rating, from parsed reports and from
--- the reference summaries of the Secretariat's documents.
+-- the reference summaries of the Secretariat's documents (and, for demo Parties, the
+-- fictional Secretariat assessments of the demo corpus).
 --   party_iso3: Party (ISO 3166 alpha-3)
 --   party_name: Party name as CITES writes it
 --   meeting_code: meeting the ratings were reported to
@@ -320,9 +324,9 @@ LEFT JOIN core_codes_ratings cr ON cr.rating_code = COALESCE(a.rating_code, 'not
 --   action_count: number of actions with the rating (NULL when only a share is published)
 --   n_actions: number of actions the share refers to (NULL when not published)
 --   share_pct: share of the actions with the rating, in percent
---   origin: report (counted from a parsed report) or reference (published figure)
+--   origin: report (counted from a parsed report) or reference (published figure, or a demo corpus's fictional one)
 --   source: the report file, or the document the published figure comes from
---   is_demo: figures of a fictional demo Party
+--   is_demo: figures of a fictional demo Party (from its report, or from the demo Secretariat assessments)
 CREATE OR REPLACE VIEW out_rating_shares AS
 WITH parsed AS (
     SELECT r.party_iso3, r.meeting_code, 'party' AS assessor, r.rating_scale,
@@ -337,7 +341,7 @@ WITH parsed AS (
            CASE WHEN s.rating_scale = 'sc65' THEN '2014' ELSE '2017' END AS rating_scale,
            s.rating_code, s.action_count, s.n_actions,
            COALESCE(s.share_pct, 100.0 * s.action_count / NULLIF(s.n_actions, 0)) AS share_pct,
-           'reference' AS origin, s.source_document AS source, false AS is_demo
+           'reference' AS origin, s.source_document AS source, s.is_demo
     FROM core_rating_summaries s
 )
 SELECT x.party_iso3, p.party_name, x.meeting_code,

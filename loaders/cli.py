@@ -4,6 +4,8 @@
     python -m loaders load FILE... [--db P] add or replace reports, one transaction each
     python -m loaders build [--db P]        rebuild the database from data/
     python -m loaders check FILE...         print the quality issues of each file
+    python -m loaders demo [--out DIR] [--parties N] [--seed S] [--pdf-share F] [--docx-share F]
+                                            write demo reports of fictional Parties
 
 Exit codes: 0 success; 1 some files failed (the others were still loaded); 2 bad input or
 usage, with one line ``error: <file>: <what is wrong>`` on stderr and no traceback.
@@ -55,6 +57,14 @@ def _parser() -> argparse.ArgumentParser:
     p = commands.add_parser("check", help="print the quality issues of each file")
     p.add_argument("files", type=Path, nargs="+")
     p.add_argument("--max-mb", **size)
+    p = commands.add_parser("demo", help="write demo reports of fictional Parties (deterministic)")
+    p.add_argument("--out", type=Path, default=None, help="folder to write (default data/demo)")
+    p.add_argument("--parties", type=int, default=8, help="number of fictional Parties (default 8)")
+    p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    p.add_argument("--pdf-share", type=float, default=0.1, metavar="F",
+                   help="share of the reports written as PDF, 0 to 1 (default 0.1; needs Playwright and Chromium)")
+    p.add_argument("--docx-share", type=float, default=None, metavar="F",
+                   help="share of the reports written as DOCX, 0 to 1 (default 0.2); the rest is markup text")
     return parser
 
 
@@ -128,7 +138,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     return _exit_code(failed, len(args.files))
 
 
-COMMANDS = {"parse": cmd_parse, "load": cmd_load, "build": cmd_build, "check": cmd_check}
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Write a demo corpus of fictional Parties."""
+    from loaders import demo
+
+    docx_share = demo.DOCX_SHARE if args.docx_share is None else args.docx_share
+    demo.check_arguments(args.parties, args.pdf_share, docx_share)
+    result = demo.generate(args.out or demo.DEFAULT_OUT, args.parties, args.seed, args.pdf_share, docx_share)
+    print(result.summary())
+    return OK
+
+
+COMMANDS = {"parse": cmd_parse, "load": cmd_load, "build": cmd_build, "check": cmd_check, "demo": cmd_demo}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -33,5 +33,9 @@ class UnknownCodeError(BadInputError):
     """A value (a Party name, a label) is not in its code table under data/reference/."""
 
 
+class SideFileError(BadInputError):
+    """A data file beside the reports (demo_parties.csv, secretariat_ratings.csv) is unusable."""
+
+
 class ReferenceDataError(LoaderError):
     """A code table under data/reference/ is malformed: a bug in the project's data."""

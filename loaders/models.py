@@ -110,6 +110,7 @@ class Party:
     iso3: str
     raw: str = ""
     is_demo: bool = False
+    source: str = field(default="", compare=False)  # where the code and name come from (parties.csv's source)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ trust blindly becomes a `QualityIssue`; input we cannot use at all raises a name
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from loaders.errors import ReportStructureError, UnknownCodeError
 from loaders.models import (
@@ -87,7 +88,7 @@ def _party(path: str, sections: Sections) -> Party:
                 "and no action table",
             )
         raise ReportStructureError(path, "no 'Party:' line in the title block, so the Party is unknown")
-    party = reference().party(name)
+    party = reference().party(name, Path(path).parent)
     if party is None:
         raise UnknownCodeError(
             path,

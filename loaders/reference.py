@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 import yaml
 
-from loaders.errors import ReferenceDataError
+from loaders.errors import ReferenceDataError, SideFileError
 from loaders.models import Party
 from loaders.textutil import fold
 
@@ -25,6 +25,10 @@ DATA_DIR = PROJECT_ROOT / "data"
 REFERENCE_DIR = DATA_DIR / "reference"
 
 LANGUAGES = ("en", "fr", "es")
+
+# Fictional Parties of a folder of generated reports (see `side_parties`).
+DEMO_PARTIES_FILE = "demo_parties.csv"
+PARTY_COLUMNS = ("party_iso3", "party_name", "aliases", "is_demo", "source")
 
 
 def read_csv(name: str) -> list[dict[str, str]]:
@@ -121,7 +125,8 @@ class Reference:
         parties: dict[str, Party] = {}
         for row in read_csv("parties.csv"):
             party = Party(
-                name=row["party_name"], iso3=row["party_iso3"], is_demo=row["is_demo"] == "true"
+                name=row["party_name"], iso3=row["party_iso3"], is_demo=row["is_demo"] == "true",
+                source=row["source"],
             )
             names = [row["party_name"], row["party_iso3"], *row["aliases"].split("|")]
             for name in filter(None, names):
@@ -151,10 +156,20 @@ class Reference:
         """(start, end, code) of every rating label in folded ``text`` (longest label wins)."""
         return [(m.start(), m.end(), self._rating_labels[m.group()]) for m in self._rating_label_re.finditer(text)]
 
-    def party(self, name: str) -> Party | None:
-        """The Party a name (CITES, French, Spanish, alias or ISO code) stands for."""
+    def party(self, name: str, folder: Path | None = None) -> Party | None:
+        """The Party a name (CITES, French, Spanish, alias or ISO code) stands for.
+
+        A name not in parties.csv is looked up among the fictional Parties listed in
+        ``<folder>/demo_parties.csv`` (see `side_parties`), when a folder is given.
+        """
         party = self._parties.get(label_key(name))
-        return Party(party.name, party.iso3, raw=name, is_demo=party.is_demo) if party else None
+        if party is None and folder is not None:
+            party = side_parties(folder).get(label_key(name))
+        return replace(party, raw=name) if party else None
+
+    def is_known_name(self, name: str) -> bool:
+        """Whether a name or code already stands for a Party of parties.csv."""
+        return label_key(name) in self._parties
 
     def standard_pillar(self, name: str | None) -> str | None:
         """The standard pillar a Party's pillar name maps to, when the mapping is clear."""
@@ -193,3 +208,70 @@ def _load_templates() -> Templates:
 def reference() -> Reference:
     """The project's code tables, loaded once per process."""
     return Reference()
+
+
+# --- fictional Parties listed beside generated reports ------------------------------------
+
+
+def is_user_assigned(code: str) -> bool:
+    """Whether an ISO 3166 code is one reserved for users, never given to a country.
+
+    Alpha-2: AA, QM-QZ, XA-XZ, ZZ; alpha-3: AAA-AAZ, QMA-QZZ, XAA-XZZ, ZZA-ZZZ.
+    """
+    if not re.fullmatch(r"[A-Z]{2,3}", code):
+        return False
+    head = code[:2]
+    return head in ("AA", "ZZ") or head[0] == "X" or (head[0] == "Q" and "M" <= head[1] <= "Z")
+
+
+def side_parties(folder: Path) -> dict[str, Party]:
+    """Fictional Parties listed in ``<folder>/demo_parties.csv``, by folded name, alias and code.
+
+    The demo generator writes this file beside its reports when it needs more Parties
+    than parties.csv lists (``python -m loaders demo --parties 80``), so those reports
+    load like any other. The file has the columns of parties.csv; every row must be a
+    demo Party (``is_demo`` true) with an ISO 3166 user-assigned code whose code and
+    names are not those of a Party in parties.csv: a side file can add fictional
+    Parties, never a real one. An unusable file raises `SideFileError`.
+    """
+    path = folder / DEMO_PARTIES_FILE
+    try:
+        stat = path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return {}
+    return _read_side_parties(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=32)
+def _read_side_parties(path: str, mtime_ns: int, size: int) -> dict[str, Party]:
+    """The parties of one demo_parties.csv (cached per file version)."""
+    with Path(path).open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if tuple(reader.fieldnames or ()) != PARTY_COLUMNS:
+            raise SideFileError(path, f"expected the columns {', '.join(PARTY_COLUMNS)} (as in parties.csv)")
+        rows = [{k: (v or "").strip() for k, v in row.items()} for row in reader]
+    parties: dict[str, Party] = {}
+    for line, row in enumerate(rows, start=2):
+        party = _side_party(path, line, row)
+        for name in filter(None, [row["party_name"], row["party_iso3"], *row["aliases"].split("|")]):
+            if reference().is_known_name(name):
+                raise SideFileError(path, f"line {line}: {name!r} already names a Party of data/reference/parties.csv")
+            key = label_key(name)
+            if key in parties and parties[key].iso3 != party.iso3:
+                raise SideFileError(path, f"line {line}: {name!r} names two Parties")
+            parties[key] = party
+    return parties
+
+
+def _side_party(path: str, line: int, row: dict[str, str]) -> Party:
+    """One row of demo_parties.csv as a demo Party, or `SideFileError` saying what is wrong."""
+    code, name = row["party_iso3"], row["party_name"]
+    if row["is_demo"] != "true":
+        raise SideFileError(path, f"line {line}: is_demo must be true: only fictional demo Parties may be listed here")
+    if not is_user_assigned(code):
+        raise SideFileError(path, f"line {line}: {code!r} is not an ISO 3166 user-assigned code "
+                                  "(AA, QM-QZ, XA-XZ, ZZ, or AAA-AAZ, QMA-QZZ, XAA-XZZ, ZZA-ZZZ)")
+    if not name:
+        raise SideFileError(path, f"line {line}: the Party has no name")
+    source = row["source"] or f"fictional demo Party ({DEMO_PARTIES_FILE})"
+    return Party(name=name, iso3=code, is_demo=True, source=source)

@@ -21,7 +21,7 @@ import duckdb
 import pyarrow as pa
 
 from loaders.errors import LoaderError
-from loaders.models import RawParagraph, RawReport, RawTable, Report
+from loaders.models import Party, RawParagraph, RawReport, RawTable, Report
 from loaders.reference import DATA_DIR, PROJECT_ROOT, REFERENCE_DIR, read_csv
 
 SCHEMA_PATH = DATA_DIR / "schema.sql"
@@ -180,9 +180,24 @@ def store_report(con: duckdb.DuckDBPyConnection, raw: RawReport, report: Report)
         for table in REPORT_TABLES:
             con.execute(f"DELETE FROM {table} WHERE report_id = ?", [report_id])
         _delete_orphan_files(con)
+        insert_party(con, report.party)
         _insert_raw(con, raw)
         _insert_report(con, report)
     return "replaced" if existing else "loaded"
+
+
+def insert_party(con: duckdb.DuckDBPyConnection, party: Party) -> None:
+    """Add a Party to core_parties unless it is there already.
+
+    Parties of parties.csv are loaded with the reference tables; this adds the fictional
+    Parties a report found in a demo_parties.csv beside it (and keeps a report loaded into
+    an empty database visible in the views, which join core_parties).
+    """
+    con.execute(
+        "INSERT INTO core_parties (party_iso3, party_name, is_demo, source) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT DO NOTHING",
+        [party.iso3, party.name, party.is_demo, party.source or "report"],
+    )
 
 
 def _delete_orphan_files(con: duckdb.DuckDBPyConnection) -> None:

@@ -1,4 +1,10 @@
-"""The Overview page, run headless by Streamlit's AppTest against real databases."""
+"""The dashboard's pages, run headless by Streamlit's AppTest against the database built
+from data/ (the real Cambodia report, plus the demo Parties when they are there).
+
+Expected numbers are Cambodia's (counted by hand from the report) with demo data switched
+off, or counted from the database itself when demo data is on, so the tests hold whatever
+demo corpus ships.
+"""
 
 from __future__ import annotations
 
@@ -6,76 +12,178 @@ import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs
 
+import duckdb
 import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import charts
+from loaders.build import build
 from loaders.store import connect
+from tests.helpers import edited_sample
 
 # AppTest resolves a relative path against this file, not the working directory.
 APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+CROSSWALK = "Crosswalk to the 2017+ scale"
 
 
-def run_app(query: dict[str, str] | None = None) -> AppTest:
+def open_page(page: str | None = None, query: dict[str, str | list[str]] | None = None) -> AppTest:
+    """The app as a first visit to ``page`` (a path under dashboard/) would show it."""
     at = AppTest.from_file(str(APP), default_timeout=30)
     for key, value in (query or {}).items():
         at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    return at
+
+
+def no_errors(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def set_filter(at: AppTest, key: str, value: object) -> AppTest:
+    """Change a sidebar filter as a user would, and rerun."""
+    widget = at.sidebar.toggle(key=key) if key == "demo" else at.sidebar.multiselect(key=key)
+    widget.set_value(value)
     return at.run()
 
 
-def dataframe_with(at: AppTest, column: str) -> pd.DataFrame:
-    frames = [d.value for d in at.dataframe if column in d.value.columns]
-    assert len(frames) == 1, f"expected one table with a {column!r} column"
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def dataframe_with(at: AppTest, *columns: str) -> pd.DataFrame:
+    frames = [d.value for d in at.dataframe if set(columns) <= set(d.value.columns)]
+    assert len(frames) == 1, f"expected one table with the columns {columns}"
     return frames[0]
 
 
-def chart(at: AppTest):
-    charts_ = at.get("plotly_chart")
-    assert len(charts_) == 1, "expected one chart"
-    return charts_[0].proto
+def charts_by_title(at: AppTest) -> dict[str, tuple[dict, str]]:
+    """Chart title -> (Plotly spec, alt text)."""
+    out = {}
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        out[spec["layout"]["title"]["text"]] = (spec, chart.proto.alt)
+    return out
+
+
+def chart_starting(at: AppTest, prefix: str) -> dict:
+    found = [spec for title, (spec, _) in charts_by_title(at).items() if title.startswith(prefix)]
+    assert len(found) == 1, f"expected one chart titled {prefix!r}…, got {list(charts_by_title(at))}"
+    return found[0]
+
+
+def db_count(db: Path, sql: str, params: tuple = ()) -> int:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return int(con.execute(sql, params).fetchone()[0])
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _close_connections() -> Iterator[None]:
-    """Close the app's cached DuckDB connections, so later tests may open the files."""
-    yield
+def _app_db_for_module(built_db: Path) -> Iterator[Path]:
+    """Every test reads the built database; the app's cached connections are closed after."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NIAP_DB", str(built_db))
+        yield built_db
     st.cache_resource.clear()
     st.cache_data.clear()
 
 
+# ---------------------------------------------------------------- navigation and filters
+
+
+def test_every_page_is_in_the_navigation_in_order() -> None:
+    from dashboard.app import PAGES, navigation_pages  # noqa: PLC0415 - the entrypoint sets sys.path
+
+    assert [title for _, title, _ in PAGES] == [
+        "Overview", "Ratings", "Delays & causes", "Funding gaps", "Compare", "Report", "Data quality"]
+    assert all((APP.parent / path).is_file() for path, _, _ in PAGES[:4])
+    del navigation_pages
+
+
+def test_sidebar_offers_the_loaded_parties_and_the_standard_pillars(built_db: Path) -> None:
+    at = open_page()
+    parties = at.sidebar.multiselect(key="party")
+    assert parties.options[0] == "Cambodia"  # real Parties first, demo ones marked "(demo)"
+    assert all(o.endswith(" (demo)") for o in parties.options[1:])
+    assert len(parties.options) == db_count(built_db, "SELECT count(DISTINCT party_iso3) FROM out_reports")
+    assert at.sidebar.multiselect(key="pillar").options == [
+        "Legislation and regulations", "National-level enforcement action and inter-agency collaboration",
+        "International and regional enforcement collaboration", "Outreach, public awareness and education",
+        "Reporting", "Other (a Party's own pillar)"]
+    assert at.sidebar.toggle(key="demo").value is True
+
+
+# ---------------------------------------------------------------- Overview
+
+
 @pytest.fixture(scope="module")
-def overview(built_db: Path) -> AppTest:
-    """The Overview page on the database `make run` builds (one run for the module)."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("NIAP_DB", str(built_db))
-        return run_app()
+def overview() -> AppTest:
+    """The Overview page on the default data (one run for the read-only tests)."""
+    return open_page()
 
 
 def test_overview_runs_without_error(overview: AppTest) -> None:
-    assert not overview.exception
-    assert not overview.error
+    no_errors(overview)
+    assert charts_by_title(overview)
 
 
-def test_headline_metrics_count_what_is_loaded(overview: AppTest) -> None:
-    metrics = {m.label: m.value for m in overview.metric}
-    assert metrics == {
-        "Reports": "1", "Parties": "1", "Meetings": "1", "Actions": "13", "Quality issues": "6",
+def test_headline_counts_what_is_selected(overview: AppTest, built_db: Path) -> None:
+    counts = metrics(overview)
+    assert counts["Reports"] == str(db_count(built_db, "SELECT count(*) FROM out_reports"))
+    assert counts["Actions"] == str(db_count(built_db, "SELECT count(*) FROM out_actions"))
+
+
+def test_headline_of_the_real_report_alone() -> None:
+    at = set_filter(open_page(), "demo", False)
+    no_errors(at)
+    counts = metrics(at)
+    assert {k: counts[k] for k in ("Reports", "Parties", "Meetings", "Actions", "Delayed actions",
+                                   "Seeking funds", "Quality issues")} == {
+        "Reports": "1", "Parties": "1", "Meetings": "1", "Actions": "13", "Delayed actions": "4",
+        "Seeking funds": "3", "Quality issues": "6",
     }
 
 
-def test_report_picker_lists_cambodia_with_period(overview: AppTest) -> None:
+def test_pillar_filter_narrows_the_actions_counted() -> None:
+    at = set_filter(set_filter(open_page(), "demo", False), "pillar", ["legislation"])
+    assert metrics(at)["Actions"] == "2"  # Cambodia's 1.1 and 1.2
+    assert metrics(at)["Reports"] == "1"  # a pillar does not remove reports
+    assert "Legislation and regulations" in " ".join(c.value for c in at.caption)  # announced on the page
+
+
+def test_coverage_matrix_keeps_no_report_apart_from_summary_only() -> None:
+    at = set_filter(open_page(), "party", ["KHM"])
+    no_errors(at)
+    table = dataframe_with(at, "SC66").set_index("Party")
+    assert table.loc["Cambodia", "SC66"] == "Report"
+    # CITES published Cambodia's figures for SC69 and SC70; no report of it is loaded
+    assert table.loc["Cambodia", "SC69"] == "Summary only"
+    assert table.loc["Cambodia", "SC70"] == "Summary only"
+    spec = chart_starting(at, "Progress reports by Party and meeting")
+    assert spec["data"][0]["text"] == [["report", "summary only", "summary only"]]
+
+
+def test_latest_meeting_section_compares_each_party(built_db: Path) -> None:
+    at = set_filter(open_page(), "party", ["KHM"])
+    assert "What changed at the latest meeting, SC66" in [s.value for s in at.subheader]
+    table = dataframe_with(at, "Newly delayed actions")
+    assert list(table["Party"]) == ["Cambodia"]
+    assert table["Achieved or substantially achieved, now"].iloc[0] == pytest.approx(100 * 2 / 13)
+
+
+def test_report_picker_lists_the_real_report_first_with_its_period(overview: AppTest) -> None:
     picker = overview.selectbox(key="report")
-    assert picker.options == ["Cambodia – SC66 (2014-11 to 2015-09)"]
+    assert picker.options[0] == "Cambodia – SC66 (2014-11 to 2015-09)"
     assert picker.value == "KHM-SC66"
 
 
 def test_rating_chart_shows_the_reports_ratings(overview: AppTest) -> None:
-    proto = chart(overview)
-    spec = json.loads(proto.spec)
-    assert spec["layout"]["title"]["text"] == "Cambodia, SC66: actions by self-assessed rating (13 actions)"
+    title = "Cambodia, SC66: actions by self-assessed rating (13 actions)"
+    spec, alt = charts_by_title(overview)[title]
     bar = spec["data"][0]
     # the whole 2014 scale, best first, with the Party's own counts (Part A: 9 on track, 2 + 2)
     assert dict(zip(bar["y"], bar["x"], strict=True)) == {
@@ -83,12 +191,20 @@ def test_rating_chart_shows_the_reports_ratings(overview: AppTest) -> None:
     }
     assert list(bar["y"]) == ["Substantially achieved", "On track", "Challenging", "Unclear"]
     assert "cambodia_sc66_progress_report.md" in json.dumps(spec["layout"]["annotations"])
-    assert proto.alt.startswith("Bar chart. Cambodia, SC66")
-    assert "On track 9" in proto.alt
+    assert alt.startswith("Bar chart. Cambodia, SC66")
+    assert "On track 9" in alt
+
+
+def test_link_to_the_whole_report_keeps_the_filters() -> None:
+    at = set_filter(set_filter(open_page(), "party", ["KHM"]), "demo", False)
+    links = [link.proto for link in at.get("page_link") if link.proto.label == "Open the whole report"]
+    assert len(links) == 1
+    assert links[0].page == "report"
+    assert parse_qs(links[0].query_string) == {"party": ["Cambodia"], "demo": ["false"], "report": ["KHM-SC66"]}
 
 
 def test_table_view_has_the_same_numbers_as_the_chart(overview: AppTest) -> None:
-    table = dataframe_with(overview, "Rating")
+    table = dataframe_with(overview, "Share")
     assert list(table.columns) == ["Rating", "Actions", "Share"]
     assert table["Actions"].sum() == 13
     on_track = table.set_index("Rating").loc["On track"]
@@ -111,18 +227,16 @@ def test_quality_issues_of_the_report_are_listed(overview: AppTest) -> None:
     assert "5.2" in set(issues["Action"])
 
 
-def test_unknown_report_in_the_url_falls_back_to_the_first(app_db: Path) -> None:
-    at = run_app({"report": "XX-SC99"})
-    assert not at.exception
+def test_unknown_report_in_the_url_falls_back_to_the_first() -> None:
+    at = open_page(query={"report": "XX-SC99"})
+    no_errors(at)
     assert at.selectbox(key="report").value == "KHM-SC66"
     assert at.query_params["report"] == "KHM-SC66"  # the URL now names what is shown
 
 
-def test_missing_database_says_how_to_build_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_missing_database_says_how_to_build_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NIAP_DB", str(tmp_path / "missing.duckdb"))
-    at = run_app()
+    at = open_page()
     assert not at.exception
     assert len(at.error) == 1
     assert "missing.duckdb" in at.error[0].value
@@ -131,15 +245,12 @@ def test_missing_database_says_how_to_build_it(
     assert not at.metric
 
 
-def test_empty_database_explains_how_to_load_reports(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_empty_database_explains_how_to_load_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "empty.duckdb"
     connect(db).close()
     monkeypatch.setenv("NIAP_DB", str(db))
-    at = run_app()
-    assert not at.exception
-    assert not at.error
+    at = open_page()
+    no_errors(at)
     assert "python -m loaders load FILE" in at.info[0].value
     assert not at.get("plotly_chart")
 
@@ -150,8 +261,8 @@ def test_a_rebuilt_database_is_picked_up_on_the_next_run(
     db = tmp_path / "niap.duckdb"
     shutil.copyfile(built_db, db)
     monkeypatch.setenv("NIAP_DB", str(db))
-    at = run_app()
-    assert {m.label: m.value for m in at.metric}["Reports"] == "1"
+    at = open_page()
+    assert metrics(at)["Reports"] == str(db_count(built_db, "SELECT count(*) FROM out_reports"))
     rebuilt = tmp_path / "rebuilt.duckdb"
     connect(rebuilt).close()
     rebuilt.replace(db)  # what `python -m loaders build` does at its end
@@ -160,35 +271,210 @@ def test_a_rebuilt_database_is_picked_up_on_the_next_run(
     assert "python -m loaders load FILE" in at.info[0].value
 
 
-# ---------------------------------------------------------------- chart builder alone
+# ---------------------------------------------------------------- Ratings
 
-RATINGS = pd.DataFrame({
-    "rating_code": ["achieved", "on_track", "challenging", "unclear", "not_rated"],
-    "sort_order": [1, 3, 7, 8, 9],
-    "label": ["Achieved", "On track", "Challenging", "Unclear", "Not rated"],
-    "in_2014_scale": [False, True, True, True, False],
-    "in_2017_scale": [True, True, False, False, False],
-    "colour": ["#111111", "#222222", "#333333", "#444444", "#555555"],
-})
-SHARES = pd.DataFrame({  # unsorted on purpose; one action not rated
-    "party_name": ["Xland"] * 2, "meeting_code": ["SC70"] * 2, "rating_scale": ["2014"] * 2,
-    "rating_code": ["not_rated", "on_track"], "action_count": [1, 3], "n_actions": [4, 4],
-    "share_pct": [25.0, 75.0],
-})
+RATINGS_PAGE = "pages/ratings.py"
+BY_PARTY = "Self-assessed ratings by Party"
+BY_MEETING = "Self-assessed ratings by meeting"
 
 
-def test_chart_follows_the_code_table_order_and_colours() -> None:
-    figure = charts.rating_distribution(SHARES, RATINGS, source="Source: x.md")
-    bar = figure.data[0]
-    assert list(bar.y) == ["On track", "Challenging", "Unclear", "Not rated"]
-    assert list(bar.x) == [3, 0, 0, 1]
-    assert list(bar.marker.color) == ["#222222", "#333333", "#444444", "#555555"]
-    assert figure.layout.title.text == "Xland, SC70: actions by self-assessed rating (4 actions)"
-    assert figure.layout.xaxis.title.text and figure.layout.yaxis.title.text
+def by_party_traces(at: AppTest, party: str = "Cambodia") -> dict[str, float]:
+    """Rating label -> share of ``party``'s actions in the by-Party chart, in trace order."""
+    out = {}
+    for trace in chart_starting(at, BY_PARTY)["data"]:
+        for label, share in zip(trace["y"], trace["x"], strict=True):
+            if label.startswith(party):
+                out[trace["name"]] = share
+    return out
 
 
-def test_chart_text_is_not_read_as_html() -> None:
-    shares = SHARES.assign(party_name="<b>X</b> & Y")
-    figure = charts.rating_distribution(shares, RATINGS, source="<a href='x'>file</a>")
-    assert figure.layout.title.text.startswith("&lt;b&gt;X&lt;/b&gt; &amp; Y, SC70")
-    assert "<a" not in figure.layout.annotations[0].text
+@pytest.fixture(scope="module")
+def ratings_page() -> AppTest:
+    return open_page(RATINGS_PAGE)
+
+
+def test_ratings_page_runs_with_its_four_charts(ratings_page: AppTest) -> None:
+    no_errors(ratings_page)
+    titles = list(charts_by_title(ratings_page))
+    assert [t.split(":")[0] for t in titles] == [
+        BY_PARTY, BY_MEETING, "Self-assessed ratings by standard pillar",
+        "Share of each report's actions achieved or substantially achieved"]
+    assert all(alt for _, alt in charts_by_title(ratings_page).values())
+    assert len(ratings_page.get("tab")) >= 8  # Chart | Table for each
+
+
+def test_ratings_follow_the_scale_order_and_code_table_colours(ratings_page: AppTest, built_db: Path) -> None:
+    with duckdb.connect(str(built_db), read_only=True) as con:
+        codes = con.execute("SELECT label, colour FROM core_codes_ratings ORDER BY sort_order").fetchall()
+    order = [label for label, _ in codes]
+    colour = dict(codes)
+    for spec in (chart_starting(ratings_page, BY_PARTY), chart_starting(ratings_page, BY_MEETING)):
+        names = [t["name"] for t in spec["data"] if t["name"] != "No report"]
+        assert names == sorted(names, key=order.index)
+        assert all(t["marker"]["color"] == colour[t["name"]] for t in spec["data"] if t["name"] in colour)
+    assert by_party_traces(ratings_page) == pytest.approx({
+        "Substantially achieved": 100 * 2 / 13, "On track": 100 * 9 / 13, "Challenging": 100 * 2 / 13})
+
+
+def test_crosswalk_shows_2014_ratings_on_the_2017_scale_with_its_note() -> None:
+    at = open_page(RATINGS_PAGE)
+    at.segmented_control(key="scale").set_value(CROSSWALK).run()
+    no_errors(at)
+    assert all("2017+ scale via the crosswalk" in t for t in list(charts_by_title(at))[:3])
+    assert by_party_traces(at) == pytest.approx({
+        "Substantially achieved": 100 * 2 / 13, "On track": 100 * 9 / 13, "Partial progress": 100 * 2 / 13})
+    assert any("analyst's convention, not a CITES equivalence" in i.value for i in at.info)
+    notes = dataframe_with(at, "Shown as (2017+ scale)").set_index("Rating in the report")
+    assert notes.loc["Challenging", "Shown as (2017+ scale)"] == "Partial progress"
+    assert "Analyst's convention" in notes.loc["Challenging", "Note"]
+
+
+def test_crosswalk_choice_is_read_from_the_url() -> None:
+    at = open_page(RATINGS_PAGE, {"scale": CROSSWALK})
+    assert at.segmented_control(key="scale").value == CROSSWALK
+    assert "Partial progress" in by_party_traces(at)
+
+
+def test_pillar_filter_changes_the_ratings_shown() -> None:
+    at = set_filter(open_page(RATINGS_PAGE), "pillar", ["legislation"])
+    no_errors(at)
+    table = dataframe_with(at, "Party", "Actions in the group")
+    cambodia = table[table["Party"].str.startswith("Cambodia")]
+    assert set(cambodia["Actions in the group"]) == {2}  # 1.1 on track, 1.2 challenging
+    assert by_party_traces(at) == pytest.approx({"On track": 50.0, "Challenging": 50.0})
+
+
+def test_a_party_with_reports_but_no_action_in_a_pillar_is_not_no_report() -> None:
+    at = set_filter(open_page(RATINGS_PAGE), "pillar", ["outreach"])  # Cambodia has no outreach action
+    no_errors(at)
+    assert by_party_traces(at) == {}
+    assert all(t["name"] != "No report" for t in chart_starting(at, BY_PARTY)["data"])
+
+
+def test_meetings_without_a_report_show_as_no_report() -> None:
+    at = set_filter(open_page(RATINGS_PAGE), "party", ["KHM"])
+    no_report = [t for t in chart_starting(at, BY_MEETING)["data"] if t["name"] == "No report"]
+    assert len(no_report) == 1
+    assert [y.split(" ")[0] for y in no_report[0]["y"]] == ["SC69", "SC70"]
+    heatmap = chart_starting(at, "Share of each report's actions achieved")
+    gaps, values = heatmap["data"]
+    assert gaps["text"] == [["", "summary only", "summary only"]]
+    assert values["text"] == [["15%", "", ""]]  # 2 of 13 substantially achieved
+
+
+# ---------------------------------------------------------------- Delays & causes
+
+DELAYS_PAGE = "pages/delays.py"
+
+
+def test_delays_page_runs_with_three_charts(built_db: Path) -> None:
+    at = open_page(DELAYS_PAGE)
+    no_errors(at)
+    assert [t for t in charts_by_title(at)] == [
+        "Delayed actions by cause of delay", "Delayed actions by standard pillar", "Delayed actions by Party"]
+    assert metrics(at)["Delayed actions"] == str(db_count(
+        built_db, "SELECT count(DISTINCT (report_id, action_code)) FROM out_delay_causes"))
+
+
+def test_party_filter_changes_the_delays_shown() -> None:
+    at = set_filter(open_page(DELAYS_PAGE), "party", ["KHM"])
+    no_errors(at)
+    assert metrics(at)["Delayed actions"] == "4"  # 1.1, 1.2, 2.4, 3.1
+    causes = chart_starting(at, "Delayed actions by cause")["data"][0]
+    assert dict(zip(causes["y"], causes["x"], strict=True)) == {
+        "Lack of funding": 4, "Coordination between agencies": 4}
+
+
+def test_choosing_a_cause_lists_its_actions_with_evidence() -> None:
+    at = set_filter(open_page(DELAYS_PAGE), "party", ["KHM"])
+    at.selectbox(key="focus").set_value("Cause: Lack of funding").run()
+    no_errors(at)
+    table = dataframe_with(at, "Evidence")
+    assert list(table.columns[:7]) == ["Party", "Meeting", "Action", "Cause", "Where found", "Evidence",
+                                       "Matched words"]
+    assert set(table["Cause"]) == {"Lack of funding"}
+    assert sorted(set(table["Action"])) == ["1.1", "1.2", "2.4", "3.1"]
+    assert table["Evidence"].str.contains("funding", case=False).all()
+
+
+def test_an_empty_selection_says_what_to_change() -> None:
+    at = set_filter(set_filter(open_page(DELAYS_PAGE), "demo", False), "pillar", ["outreach"])
+    no_errors(at)
+    assert not at.get("plotly_chart")
+    assert "No delayed actions in this selection" in at.info[0].value
+    assert "remove some Parties, meetings or pillars" in at.info[0].value
+
+
+# ---------------------------------------------------------------- Funding gaps
+
+FUNDING_PAGE = "pages/funding.py"
+
+
+def test_funding_page_runs_with_chart_table_and_download(built_db: Path) -> None:
+    at = open_page(FUNDING_PAGE)
+    no_errors(at)
+    assert [t.split(":")[0] for t in charts_by_title(at)] == [
+        "Funding gaps by Party", "Funding gaps by standard pillar"]
+    table = dataframe_with(at, "Evidence")
+    assert len(table) == db_count(built_db, """
+        SELECT count(*) FROM out_actions a WHERE (funding_sought AND NOT funding_secured) OR EXISTS (
+          SELECT 1 FROM out_delay_causes d WHERE d.report_id = a.report_id AND d.action_code = a.action_code
+          AND d.cause = 'funding')""")
+    assert "Download this table (CSV)" in [b.label for b in at.get("download_button")]
+
+
+def test_party_filter_changes_the_funding_gaps_shown() -> None:
+    at = set_filter(open_page(FUNDING_PAGE), "party", ["KHM"])
+    no_errors(at)
+    assert metrics(at)["Actions with a funding gap"] == "7"
+    table = dataframe_with(at, "Evidence").set_index("Action")
+    assert sorted(table.index) == ["1.1", "1.2", "2.1", "2.3", "2.4", "3.1", "3.2"]
+    assert table.loc["2.1", "Funding gap"] == "Funding sought, not secured"
+    assert table.loc["1.1", "Funding gap"] == "Delayed for lack of funding"
+    assert table["Evidence"].str.len().gt(20).all()
+    assert not table["Demo data (fictional Party)"].any()
+    by_party = chart_starting(at, "Funding gaps by Party")["data"]
+    assert [(t["name"], t["x"]) for t in by_party] == [
+        ("Funding sought, not secured", [3]), ("Delayed for lack of funding", [4])]
+
+
+def test_demo_data_is_said_in_captions_when_shown(built_db: Path) -> None:
+    at = open_page(FUNDING_PAGE)
+    captions = " ".join(c.value for c in at.caption)
+    has_demo = db_count(built_db, "SELECT count(*) FROM out_reports WHERE is_demo") > 0
+    assert ("includes demo data (fictional Parties)" in captions) == has_demo
+    at = set_filter(at, "demo", False)
+    assert "includes demo data" not in " ".join(c.value for c in at.caption)
+
+
+# ---------------------------------------------------------------- report text stays text
+
+HOSTILE = "<script>alert(1)</script> <img src=x onerror=alert(1)> **bold** Progress has been delayed " \
+          "due to a lack of funding"
+
+
+@pytest.fixture(scope="module")
+def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Cambodia's report for SC67 with HTML and Markdown in a note that gives a delay cause."""
+    folder = tmp_path_factory.mktemp("hostile")
+    (folder / "data" / "raw").mkdir(parents=True)
+    edited_sample(folder / "data" / "raw", "cambodia_sc67_hostile.md",
+                  ("Prepared for the 66th meeting", "Prepared for the 67th meeting"),
+                  ("Reports are completed and submitted as required",
+                   HOSTILE.replace("<", "&lt;").replace(">", "&gt;")))  # entities reach the note as text
+    db = folder / "hostile.duckdb"
+    assert not build(db, data_dir=folder / "data").errors
+    return db
+
+
+@pytest.mark.parametrize("page", [DELAYS_PAGE, FUNDING_PAGE])
+def test_report_text_with_html_is_shown_as_inert_text(hostile_db: Path, page: str,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NIAP_DB", str(hostile_db))
+    at = open_page(page)
+    no_errors(at)
+    evidence = " ".join(dataframe_with(at, "Evidence")["Evidence"])
+    assert "<script>alert(1)</script> <img src=x onerror=alert(1)> **bold**" in evidence  # as written
+    rendered = [e.value for e in (*at.markdown, *at.caption, *at.subheader, *at.info)]
+    assert not any("<script" in text or "onerror" in text for text in rendered)
+    assert all("<script" not in spec for spec in (c.proto.spec for c in at.get("plotly_chart")))

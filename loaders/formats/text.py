@@ -20,7 +20,8 @@ SUFFIXES = (".md", ".markdown", ".txt", ".text", ".htm", ".html")
 
 _BULLET = re.compile(r"^\s*(?:[•●▪◦·‣-]|\*(?!\*))\s+")
 _HEADING = re.compile(r"^\s*#{1,6}\s*")
-_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)([^*]+?)(?<!\s)\*(?![\w*])")
+# Markdown emphasis: **bold** / __bold__ (group 2) and *italic* (group 3).
+EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)([^*]+?)(?<!\s)\*(?![\w*])")
 
 
 def is_text(data: bytes) -> bool:
@@ -58,11 +59,21 @@ def decode(path: Path, data: bytes) -> str:
 
 def parse(path: Path, data: bytes, source: SourceInfo) -> RawReport:
     """Read a markup-text report into blocks of paragraphs and tables."""
-    text = decode(path, data).replace("\r\n", "\n").replace("\r", "\n")
-    return RawReport(source=source, blocks=tuple(_blocks(text.split("\n"))))
+    blocks, _ = blocks_with_markup(decode(path, data))
+    return RawReport(source=source, blocks=tuple(blocks))
 
 
-def _blocks(lines: list[str]) -> list[Block]:
+def blocks_with_markup(text: str) -> tuple[list[Block], list[str]]:
+    """The blocks of a markup text, and the markup each paragraph was read from, in order.
+
+    The markup keeps the inline emphasis the blocks drop (``loaders.render`` redraws it).
+    """
+    markup: list[str] = []
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return _blocks(lines, markup), markup
+
+
+def _blocks(lines: list[str], markup: list[str]) -> list[Block]:
     blocks: list[Block] = []
     table_rows: list[RawRow] = []
     paragraph: list[str] = []
@@ -70,7 +81,8 @@ def _blocks(lines: list[str]) -> list[Block]:
 
     def flush_paragraph() -> None:
         if paragraph:
-            blocks.append(_markdown_paragraph(" ".join(paragraph)))
+            markup.append(" ".join(paragraph))
+            blocks.append(_markdown_paragraph(markup[-1]))
             paragraph.clear()
 
     def flush_table() -> None:
@@ -109,7 +121,7 @@ def _markdown_paragraph(line: str) -> RawParagraph:
     text = _BULLET.sub("", text) if bullet else text
     bold = bool(re.fullmatch(r"\s*(\*\*|__).+\1\s*", text))
     italic = bool(re.fullmatch(r"\s*\*[^*].*\*\s*", text)) and not bold
-    plain = _EMPHASIS.sub(lambda m: m.group(2) or m.group(3), text).strip(" \\")
+    plain = EMPHASIS.sub(lambda m: m.group(2) or m.group(3), text).strip(" \\")
     return RawParagraph(text=plain, italic=italic, bold=bold, bullet=bullet, heading=heading or bold)
 
 

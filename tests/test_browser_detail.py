@@ -1,0 +1,197 @@
+"""The Compare, Report and Data quality pages in real Chromium: the app (dashboard/app.py)
+served on the small database of known reports of test_pages_detail, driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} is missing (install it with `make chromium`)", allow_module_level=True)
+
+from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+
+from tests.test_pages_detail import IMG, SCRIPT, build_detail_db  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "tests" / "output" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+VIEWPORT = {"width": 1400, "height": 900}
+STARTUP_TIMEOUT_S = 30
+RENDER_TIMEOUT_MS = 25_000
+BARS = ".js-plotly-plot .bars path"
+
+pytestmark = pytest.mark.browser
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_healthy(url: str, server: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"streamlit exited with {server.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.2)
+    pytest.fail(f"streamlit did not answer on {url} within {STARTUP_TIMEOUT_S} s:\n{log.read_text()}")
+
+
+def stop(server: subprocess.Popen) -> None:
+    """Stop the server this module started, by its PID."""
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``streamlit run dashboard/app.py`` on a free port, reading the database of known reports."""
+    db = build_detail_db(tmp_path_factory.mktemp("detail-browser"))
+    port = free_port()
+    log = tmp_path_factory.mktemp("streamlit-detail") / "server.log"
+    env = {**os.environ, "NIAP_DB": str(db)}
+    command = [
+        sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
+        "--server.port", str(port), "--server.headless", "true",
+        "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+    ]
+    with log.open("w") as out:
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(url, server, log)
+        yield url
+    finally:
+        stop(server)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def open_page(browser: Browser, url: str, ready: str) -> tuple[Page, list[str]]:
+    """A new tab on ``url``, once ``ready`` (a text) and a chart are shown; and the list the
+    tab's dialogs (alert, confirm) are written to."""
+    page = browser.new_page(viewport=VIEWPORT)
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(url)
+    expect(page.get_by_text(ready).first).to_be_visible(timeout=RENDER_TIMEOUT_MS)
+    expect(page.locator(BARS).filter(visible=True).first).to_be_visible(timeout=RENDER_TIMEOUT_MS)
+    return page, dialogs
+
+
+def assert_no_error(page: Page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """The whole page: the app scrolls inside its main container, so the viewport is grown
+    to the content first."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], section, div')]"
+        ".map(e => e.scrollHeight))"
+    )
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": min(int(height), 6000)})
+    page.wait_for_timeout(600)  # let Plotly and the tables re-lay out at the new size
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 10_000
+    return path
+
+
+def test_compare_renders_its_charts(browser: Browser, app_url: str) -> None:
+    page, _ = open_page(browser, f"{app_url}/compare", "Parties side by side across meetings")
+    titles = page.locator(".js-plotly-plot .gtitle").all_text_contents()
+    assert "Each Party's own ratings at each meeting, as shares of its actions" in titles
+    assert "Party self-rating vs Secretariat rating, as shares of the actions" in titles
+    expect(page.get_by_text("no report").first).to_be_visible()  # a missed meeting says so on its bar
+    assert_no_error(page)
+    screenshot(page, "compare")
+    page.close()
+
+
+def test_compare_filter_goes_in_the_url_and_the_url_reproduces_it(browser: Browser, app_url: str) -> None:
+    page, _ = open_page(browser, f"{app_url}/compare", "Parties side by side across meetings")
+    page.get_by_role("combobox", name="Parties").click()
+    page.get_by_role("option", name="Cambodia", exact=True).click()
+    page.keyboard.press("Escape")
+    expect(page).to_have_url(re.compile(r"[?&]party=Cambodia(&|$)"), timeout=RENDER_TIMEOUT_MS)
+    expect(page.get_by_text("No Parties are chosen in the sidebar")).to_have_count(0, timeout=RENDER_TIMEOUT_MS)
+    shared = page.url
+    page.close()
+    again, _ = open_page(browser, shared, "Parties side by side across meetings")
+    expect(again.get_by_text("No Parties are chosen in the sidebar")).to_have_count(0)
+    panels = again.locator(".js-plotly-plot").first.locator(".annotation-text").all_text_contents()
+    assert "Cambodia" in panels and "United Republic of Tanzania" not in panels
+    again.close()
+
+
+def test_report_shows_hostile_text_inert(browser: Browser, app_url: str) -> None:
+    query = urlencode({"report_party": "Cambodia", "report_meeting": "SC67"})
+    page, dialogs = open_page(browser, f"{app_url}/report?{query}", "Part A: synopsis")
+    note = page.get_by_text(SCRIPT)
+    expect(note).to_have_count(1)
+    expect(note).to_be_visible()
+    expect(note).to_contain_text(IMG)  # the literal characters, on screen
+    assert page.locator('img[src="x"]').count() == 0
+    assert page.evaluate("() => [...document.scripts].filter(s => s.text.includes('alert(1)')).length") == 0
+    assert page.locator('a[href^="javascript"]').count() == 0
+    page.wait_for_timeout(500)
+    assert dialogs == []
+    with page.expect_download() as download:  # the original file, byte for byte
+        page.get_by_role("button", name="Download the report file").click()
+    assert download.value.suggested_filename == "cambodia_sc67_hostile.md"
+    assert b"Prepared for the 67th meeting" in Path(download.value.path()).read_bytes()
+    assert_no_error(page)
+    note.scroll_into_view_if_needed()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "report_hostile_note.png"))  # the note as a reader sees it
+    screenshot(page, "report")
+    page.close()
+
+
+def test_data_quality_renders_and_links_to_a_report(browser: Browser, app_url: str) -> None:
+    page, _ = open_page(browser, f"{app_url}/data_quality", "Every issue")
+    titles = page.locator(".js-plotly-plot .gtitle").all_text_contents()
+    assert any(t.startswith("Quality issues by issue type") for t in titles)
+    assert_no_error(page)
+    screenshot(page, "data_quality")
+    page.get_by_role("link", name="Republic of Examplia · SC70").first.click()
+    expect(page).to_have_url(re.compile(r"/report(\?|$)"), timeout=RENDER_TIMEOUT_MS)
+    expect(page.get_by_role("combobox", name="Party", exact=True)).to_have_value("Republic of Examplia")
+    expect(page.get_by_role("combobox", name="Meeting", exact=True)).to_have_value("SC70")
+    expect(page.get_by_text("Republic of Examplia · SC70 progress report")).to_be_visible()
+    page.close()

@@ -1,0 +1,315 @@
+"""Chart builders and the pure data shaping behind them, without Streamlit or a database."""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from dashboard import charts, data, export
+from dashboard.selection import Filters
+
+ROOT = Path(__file__).resolve().parent.parent
+RATINGS_CSV = ROOT / "data" / "reference" / "ratings.csv"
+
+RATINGS = pd.DataFrame({
+    "rating_code": ["achieved", "on_track", "partial_progress", "challenging", "unclear", "not_rated"],
+    "sort_order": [1, 3, 4, 7, 8, 9],
+    "label": ["Achieved", "On track", "Partial progress", "Challenging", "Unclear", "Not rated"],
+    "in_2014_scale": [False, True, False, True, True, False],
+    "in_2017_scale": [True, True, True, False, False, False],
+    "colour": ["#111111", "#222222", "#2a2a2a", "#333333", "#444444", "#555555"],
+})
+SHARES = pd.DataFrame({  # unsorted on purpose; one action not rated
+    "party_name": ["Xland"] * 2, "meeting_code": ["SC70"] * 2, "rating_scale": ["2014"] * 2,
+    "rating_code": ["not_rated", "on_track"], "action_count": [1, 3], "n_actions": [4, 4],
+    "share_pct": [25.0, 75.0],
+})
+
+
+def reference_ratings() -> pd.DataFrame:
+    return pd.read_csv(RATINGS_CSV, dtype=str, keep_default_na=False)
+
+
+def trace_names(figure) -> list[str]:
+    return [t.name for t in figure.data]
+
+
+# ---------------------------------------------------------------- one report's ratings
+
+
+def test_chart_follows_the_code_table_order_and_colours() -> None:
+    figure = charts.rating_distribution(SHARES, RATINGS, source="Source: x.md")
+    bar = figure.data[0]
+    assert list(bar.y) == ["On track", "Challenging", "Unclear", "Not rated"]
+    assert list(bar.x) == [3, 0, 0, 1]
+    assert list(bar.marker.color) == ["#222222", "#333333", "#444444", "#555555"]
+    assert figure.layout.title.text == "Xland, SC70: actions by self-assessed rating (4 actions)"
+    assert figure.layout.xaxis.title.text and figure.layout.yaxis.title.text
+
+
+def test_chart_text_is_not_read_as_html() -> None:
+    shares = SHARES.assign(party_name="<b>X</b> & Y")
+    figure = charts.rating_distribution(shares, RATINGS, source="<a href='x'>file</a>")
+    assert figure.layout.title.text.startswith("&lt;b&gt;X&lt;/b&gt; &amp; Y, SC70")
+    assert "<a" not in figure.layout.annotations[0].text
+
+
+# ---------------------------------------------------------------- 100 % stacked ratings
+
+
+def counts_and_groups() -> tuple[pd.DataFrame, pd.DataFrame]:
+    counts = pd.DataFrame({
+        "key": ["XA", "XA", "XA", "XB", "XB"],
+        "rating_scale": ["2014", "2014", "2014", "2017", "2017"],
+        "rating_code": ["unclear", "on_track", "not_rated", "partial_progress", "achieved"],
+        "actions": [1, 2, 1, 3, 1],
+    })
+    groups = pd.DataFrame({"key": ["XA", "XB"], "label": ["Aland", "Bland"], "sort_key": [1, 1],
+                           "reports": [1, 1], "files": [1, 1], "is_demo": [True, True]})
+    return counts, groups
+
+
+def test_shares_add_up_to_100_per_group_in_scale_order() -> None:
+    counts, groups = counts_and_groups()
+    shares = data.rating_shares(counts, groups, RATINGS)
+    assert shares.groupby("key")["share_pct"].sum().round(6).tolist() == [100.0, 100.0]
+    aland = shares[shares["key"] == "XA"]
+    assert list(aland["rating_code"]) == ["on_track", "unclear", "not_rated"]  # the scale's order
+    assert list(aland["actions"]) == [2, 1, 1]
+
+
+def test_a_group_without_report_is_its_own_category_never_a_zero() -> None:
+    counts, groups = counts_and_groups()
+    expected = pd.DataFrame({"key": ["XA", "XB", "XC"], "label": ["Aland", "Bland", "Cland"],
+                             "sort_key": [1, 1, 1], "is_demo": [True, True, True]})
+    shares = data.rating_shares(counts, groups, RATINGS, expected)
+    cland = shares[shares["key"] == "XC"]
+    assert list(cland["rating_code"]) == [data.NO_REPORT]
+    assert cland["share_pct"].iloc[0] == 100.0
+    figure = charts.stacked_shares(shares, RATINGS, "Ratings by Party", axis_title="Party")
+    no_report = next(t for t in figure.data if t.name == "No report")
+    assert list(no_report.y) == ["Cland"]
+    assert list(no_report.text) == ["No report"]
+    assert no_report.marker.color == "#ffffff" and no_report.marker.pattern.shape
+
+
+def test_unclear_not_rated_and_no_report_are_three_distinct_traces() -> None:
+    counts, groups = counts_and_groups()
+    expected = pd.DataFrame({"key": ["XC"], "label": ["Cland"], "sort_key": [2], "is_demo": [True]})
+    figure = charts.stacked_shares(data.rating_shares(counts, groups, RATINGS, expected), RATINGS, "T",
+                                   axis_title="Party")
+    assert trace_names(figure) == ["Achieved", "On track", "Partial progress", "Unclear", "Not rated", "No report"]
+    colours = {t.name: t.marker.color for t in figure.data}
+    assert len({colours["Unclear"], colours["Not rated"], colours["No report"]}) == 3
+    assert next(t for t in figure.data if t.name == "Not rated").marker.pattern.shape == "/"
+    assert figure.layout.barmode == "stack" and list(figure.layout.xaxis.range) == [0, 100]
+
+
+def test_stacked_bars_use_the_code_table_colours() -> None:
+    counts, groups = counts_and_groups()
+    figure = charts.stacked_shares(data.rating_shares(counts, groups, RATINGS), RATINGS, "T", axis_title="Party")
+    table = RATINGS.set_index("label")["colour"]
+    assert all(t.marker.color == table[t.name] for t in figure.data)
+
+
+def test_the_crosswalk_maps_2014_ratings_onto_the_2017_scale() -> None:
+    counts = pd.DataFrame({
+        "key": ["SC66", "SC66", "SC66", "SC70"], "rating_scale": ["2014", "2014", "2014", "2017"],
+        "rating_code": ["challenging", "on_track", "unclear", "partial_progress"], "actions": [2, 5, 1, 4],
+    })
+    mapped = data.apply_crosswalk(counts, data.crosswalk())
+    sc66 = mapped[mapped["key"] == "SC66"].set_index("rating_code")["actions"].to_dict()
+    assert sc66 == {"partial_progress": 2, "on_track": 5, "unclear": 1}  # unclear is kept, not guessed
+    assert set(mapped["rating_scale"]) == {"2017"}
+    assert mapped["actions"].sum() == counts["actions"].sum()
+
+
+def test_the_crosswalk_file_covers_every_rating_and_explains_itself() -> None:
+    table = data.crosswalk()
+    ratings = reference_ratings()
+    assert set(table["rating_code"]) == set(ratings["rating_code"])
+    assert set(table["crosswalk_code"]) <= set(ratings.loc[ratings["in_2017_scale"].eq("true"), "rating_code"]) | {
+        "unclear", "not_rated"}
+    changed = table[table["rating_code"] != table["crosswalk_code"]]
+    assert len(changed) >= 1
+    for note in table.loc[table["rating_code"].isin(["challenging", "unclear", "on_track"]), "note"]:
+        assert "Analyst's convention, not a CITES equivalence" in note
+    shown = data.crosswalk_table(table, ratings.assign(
+        in_2014_scale=ratings["in_2014_scale"].eq("true"), in_2017_scale=ratings["in_2017_scale"].eq("true")),
+        {"challenging", "achieved"})
+    assert shown.to_dict("records") == [{
+        "Rating in the report": "Challenging", "Shown as (2017+ scale)": "Partial progress",
+        "Note": table.set_index("rating_code").loc["challenging", "note"],
+    }]
+
+
+# ---------------------------------------------------------------- colours
+
+
+MACHADO = {  # Machado et al. (2009), severity 1.0
+    "protanopia": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
+    "deuteranopia": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]],
+    "tritanopia": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.303900]],
+}
+
+
+def _lab(hex_colour: str, matrix: list[list[float]] | None) -> np.ndarray:
+    rgb = np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)]) / 255
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    if matrix is not None:
+        linear = np.clip(np.array(matrix) @ linear, 0, 1)
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]) @ linear
+    t = xyz / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(t > 0.008856, np.cbrt(t), 7.787 * t + 16 / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def test_rating_colours_stay_apart_for_colour_blind_readers() -> None:
+    """Every two ratings differ by at least 9 CIELAB units under simulated protanopia,
+    deuteranopia and tritanopia (pending was lilac, 1.8 units from On track for deuteranopes)."""
+    colours = dict(zip(*reference_ratings()[["rating_code", "colour"]].T.values, strict=True))
+    colours["no_report"] = data.NO_REPORT_COLOUR
+    for name, matrix in [("normal", None), *MACHADO.items()]:
+        for (a, ca), (b, cb) in itertools.combinations(colours.items(), 2):
+            distance = float(np.linalg.norm(_lab(ca, matrix) - _lab(cb, matrix)))
+            assert distance >= 9, f"{a} and {b} look alike under {name} ({distance:.1f})"
+
+
+def test_dashboard_and_charts_agree_on_no_report() -> None:
+    assert data.NO_REPORT == charts.NO_REPORT and data.NO_REPORT_LABEL == charts.NO_REPORT_LABEL
+
+
+# ---------------------------------------------------------------- heatmaps
+
+
+GRID = pd.DataFrame({
+    "party_iso3": ["XA", "XA", "XB", "XB"], "party_name": ["Aland", "Aland", "Bland", "Bland"],
+    "is_demo": [True] * 4, "meeting_code": ["SC66", "SC69", "SC66", "SC69"], "meeting_number": [66, 69, 66, 69],
+    "status": ["demo", "demo", "demo", "no_report"], "report_id": ["XA-SC66", "XA-SC69", "XB-SC66", None],
+    "n_actions": [10, 10, 8, None], "n_delayed": [2, 0, 1, None], "source_file": ["a", "b", "c", None],
+    "actions": [10, 10, 8, 0], "achieved": [0, 4, 2, 0], "share_pct": [0.0, 40.0, 25.0, None],
+})
+
+
+def test_heatmap_labels_missing_reports_instead_of_colouring_them_zero() -> None:
+    figure = charts.achievement_heatmap(GRID, "Share achieved")
+    gaps, values = figure.data
+    assert values.z[1][1] is None and gaps.z[1][1] == 1
+    assert gaps.text[1][1] == "no report"
+    assert values.text[0][0] == "0%"  # a real 0 % is a value, not a gap
+    assert gaps.z[0][0] is None
+    assert "1 Party-meeting cells without a report" in charts.achievement_alt(GRID, "Share achieved")
+
+
+def test_coverage_matrix_labels_every_cell() -> None:
+    figure = charts.coverage_matrix(GRID, "Coverage")
+    matrix = figure.data[0]
+    assert [list(row) for row in matrix.text] == [["demo report", "demo report"], ["demo report", "no report"]]
+    assert trace_names(figure)[1:] == ["Report", "Demo report", "Summary only", "No report"]
+    assert "no report 1" in charts.coverage_alt(GRID, "Coverage")
+
+
+# ---------------------------------------------------------------- delays and funding
+
+
+FACTS = pd.DataFrame({
+    "report_id": ["XA-SC66", "XA-SC66", "XA-SC66", "XB-SC66"],
+    "action_code": ["1.1", "1.1", "2.1", "1.1"],
+    "party_iso3": ["XA", "XA", "XA", "XB"], "party_name": ["Aland", "Aland", "Aland", "Bland"],
+    "pillar_code": ["legislation", "legislation", "other", "legislation"],
+    "pillar_label": ["Legislation", "Legislation", "Own", "Legislation"], "pillar_order": [1, 1, 99, 1],
+    "cause": ["funding", "coordination", "funding", "unspecified"],
+    "cause_label": ["Lack of funding", "Coordination", "Lack of funding", "No cause stated"],
+    "cause_order": [1, 2, 1, 6], "is_demo": [True] * 4,
+})
+
+
+def test_delayed_actions_are_counted_once_per_group() -> None:
+    by_cause = data.count_delayed(FACTS, "cause").set_index("key")["actions"].to_dict()
+    assert by_cause == {"funding": 2, "coordination": 1, "unspecified": 1}
+    by_pillar = data.count_delayed(FACTS, "pillar").set_index("key")["actions"].to_dict()
+    assert by_pillar == {"legislation": 2, "other": 1}  # XA 1.1 has two causes, counted once
+    assert list(data.count_delayed(FACTS, "party")["label"]) == ["Aland", "Bland"]
+
+
+def test_bars_carry_their_group_key_for_selection_and_escape_text() -> None:
+    counts = data.count_delayed(FACTS.assign(party_name=["<script>x</script>"] * 3 + ["Bland"]), "party")
+    figure = charts.count_bars(counts, "Delayed actions by Party", axis_title="Party")
+    bar = figure.data[0]
+    assert [c[0] for c in bar.customdata] == ["XA", "XB"]
+    assert "<script>" not in " ".join(bar.y) and "&lt;script&gt;" in bar.y[0]
+    assert figure.layout.clickmode == "event+select"
+    assert "Bland 1" in charts.count_bars_alt(counts, "Delayed actions by Party")
+
+
+GAPS = pd.DataFrame({
+    "report_id": ["XA-SC66", "XA-SC66", "XB-SC66"], "party_iso3": ["XA", "XA", "XB"],
+    "party_name": ["Aland", "Aland", "Bland"], "meeting_code": ["SC66"] * 3,
+    "pillar_code": ["legislation", "outreach", "legislation"],
+    "pillar_label": ["Legislation", "Outreach", "Legislation"],
+    "pillar_order": [1, 4, 1], "pillar_name": ["Laws", "Awareness", "Laws"], "action_code": ["1.1", "4.1", "1.1"],
+    "action_title": ["=cmd|' /C calc'!A0", "Campaign", "+Law"], "rating_label": ["On track", None, "Unclear"],
+    "sought_not_secured": [True, False, True], "delayed_for_funding": [True, True, False],
+    "funding_secured": [False, True, False], "evidence": ["-2 funds short", "@SUM(A1)", "\tseeking funds"],
+    "found_in": ["notes", "synopsis", "notes"], "source_file": ["a.md", "a.md", "b.md"], "is_demo": [True] * 3,
+})
+
+
+def test_funding_gaps_count_both_kinds_per_group() -> None:
+    long = data.count_funding_gaps(GAPS, "party")
+    assert long.set_index(["key", "gap"])["actions"].to_dict() == {
+        ("XA", "sought"): 1, ("XB", "sought"): 1, ("XA", "delayed"): 2, ("XB", "delayed"): 0}
+    figure = charts.gap_bars(long, "Funding gaps by Party", axis_title="Party")
+    assert trace_names(figure) == ["Funding sought, not secured", "Delayed for lack of funding"]
+    assert figure.layout.barmode == "group"
+
+
+def test_funding_table_download_neutralises_formulas() -> None:
+    table = data.funding_table(GAPS)
+    assert list(table["Funding gap"]) == [
+        "Funding sought, not secured and Delayed for lack of funding", "Delayed for lack of funding",
+        "Funding sought, not secured"]
+    assert list(table["Rating"]) == ["On track", "Not rated", "Unclear"]
+    rows = list(csv.reader(io.StringIO(export.to_csv(table).decode("utf-8-sig"))))
+    assert rows[0] == list(table.columns)
+    assert len(rows) == len(table) + 1
+    cells = {cell for row in rows[1:] for cell in row}
+    assert {"'=cmd|' /C calc'!A0", "'+Law", "'-2 funds short", "'@SUM(A1)", "'\tseeking funds"} <= cells
+
+
+# ---------------------------------------------------------------- filters
+
+
+def test_filters_are_sql_parameters_never_sql_text() -> None:
+    f = Filters(parties=("KHM", "x') OR 1=1 --"), pillars=("legislation", "other"), include_demo=False)
+    where, params = f.where("a")
+    assert "OR 1=1" not in where
+    assert params == ["KHM", "x') OR 1=1 --", "legislation"]
+    assert "a.pillar_code IS NULL" in where and "NOT a.is_demo" in where
+
+
+def test_filter_links_use_the_labels_the_sidebar_shows() -> None:
+    f = Filters(parties=("KHM",), meetings=("SC66",), pillars=("reporting",), include_demo=False)
+    assert f.query_params({"party": {"KHM": "Cambodia"}, "pillar": {"reporting": "Reporting"}}) == {
+        "party": ["Cambodia"], "meeting": ["SC66"], "pillar": ["Reporting"], "demo": "false"}
+
+
+def test_charts_keep_to_the_first_parties_and_tables_keep_all() -> None:
+    many = pd.DataFrame({"party_iso3": [f"X{i:03d}" for i in range(100) for _ in range(2)]})
+    charted = data.first_parties(many)
+    assert charted["party_iso3"].nunique() == data.MAX_CHART_PARTIES
+    assert list(dict.fromkeys(charted["party_iso3"]))[:2] == ["X000", "X001"]
+    assert len(data.first_parties(many.head(6))) == 6
+
+
+def test_only_parties_and_meetings_without_a_report_are_no_report() -> None:
+    parties = data.expected_groups(GRID, "party")
+    assert parties.empty  # both Parties reported at some meeting of the selection
+    meetings = data.expected_groups(GRID.assign(report_id=["XA-SC66", None, "XB-SC66", None]), "meeting")
+    assert list(meetings["key"]) == ["SC69"]
+    assert data.expected_groups(GRID, "pillar") is None
