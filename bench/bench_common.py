@@ -21,7 +21,8 @@ def machine() -> str:
     except OSError:
         memory = 0
     return (f"Machine: {cpu}, {os.cpu_count()} cores, {memory:.0f} GB RAM, Python {platform.python_version()}, "
-            f"measured {date.today().isoformat()}.")
+            f"measured {date.today().isoformat()}, load average {os.getloadavg()[0]:.1f} when written "
+            "(other work on the machine slows the figures).")
 
 
 def replace_section(path: Path, section: str, body: str) -> None:

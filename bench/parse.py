@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
-import platform
 import statistics
 import sys
 import tempfile
@@ -72,15 +71,21 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
-    print(f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}, "
-          f"{args.runs} runs after one warm-up")
-    print(f"{'format':<22}{'pipeline median':>16}{'min':>8}{'parser median':>15}{'budget':>8}")
+    lines = ["| format | pipeline median | min | parser alone, median | budget |", "|---|---|---|---|---|"]
     for name, path, budget in FIXTURES:
         whole = timed(lambda p=path: read_report(p), args.runs)
         parser_only = timed(lambda p=path: read_raw(p), args.runs)
-        print(f"{name:<22}{statistics.median(whole):>13.1f} ms{min(whole):>5.0f} ms"
-              f"{statistics.median(parser_only):>12.1f} ms{(str(budget) + ' ms') if budget else '':>8}")
-    print(f"zip bomb (1 GiB part) refused in {zip_bomb_refusal_ms():.1f} ms")
+        lines.append(f"| {name} | {statistics.median(whole):.1f} ms | {min(whole):.0f} ms | "
+                     f"{statistics.median(parser_only):.1f} ms | {f'{budget} ms' if budget else ''} |")
+    refusal = zip_bomb_refusal_ms()
+    lines.append(f"\nA DOCX whose part would decompress to 1 GiB (zip bomb) is refused in {refusal:.1f} ms.")
+    text = "\n".join(lines)
+    print(text)
+    sys.path.insert(0, str(Path(__file__).parent))
+    from bench_common import machine, replace_section
+
+    header = f"{machine()} {args.runs} runs after one warm-up."
+    replace_section(ROOT / "bench" / "results.md", "Parse", f"{header}\n\n{text}")
     return 0
 
 
