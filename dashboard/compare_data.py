@@ -9,14 +9,15 @@ the end are what pages call: they are keyed by the database file version (``DbFi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard.db import BUILD_COMMANDS, DbFile, code, connection
+from dashboard.db import DbFile
+from dashboard.queries import run
 from dashboard.selection import Filters
 
 MAX_PARTIES = 6
@@ -382,24 +383,6 @@ def _meetings_span(cur: duckdb.DuckDBPyConnection, filters: Filters, own: list[s
 
 
 # ------------------------------------------------------------------------ cached wrappers
-
-
-def run(db: DbFile, query: Callable[..., object], *args: object) -> object:
-    """``query(cursor, *args)`` on the shared read-only connection (a cursor per call: a
-    Streamlit session runs on its own thread); a database built by older loaders stops the
-    page with how to rebuild it."""
-    cursor = connection(db).cursor()
-    try:
-        return query(cursor, *args)
-    except duckdb.CatalogException as e:
-        st.error(
-            f"The database {code(db.path)} lacks a table or view this page needs "
-            f"({code(str(e).splitlines()[0])}); rebuild it with {BUILD_COMMANDS}.",
-            icon=":material/database:",
-        )
-        st.stop()
-    finally:
-        cursor.close()
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

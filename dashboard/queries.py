@@ -24,10 +24,10 @@ T = TypeVar("T")
 
 
 def _fetch(db: DbFile, sql: str, params: tuple = ()) -> pd.DataFrame:
-    return _run(db, data.fetch, sql, params)
+    return run(db, data.fetch, sql, params)
 
 
-def _run(db: DbFile, question: Callable[..., T], *args: Any) -> T:
+def run(db: DbFile, question: Callable[..., T], *args: Any) -> T:
     """``question(cursor, *args)`` on the shared read-only connection.
 
     A cursor per query: Streamlit runs sessions on several threads, and DuckDB wants
@@ -110,19 +110,19 @@ def quality_issues(db: DbFile, report_id: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=8)
 def party_options(db: DbFile) -> pd.DataFrame:
     """Parties with a loaded report (party_iso3, party_name, is_demo), real ones first."""
-    return _run(db, data.party_options)
+    return run(db, data.party_options)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def meeting_options(db: DbFile) -> pd.DataFrame:
     """Meetings with a loaded report, in time order."""
-    return _run(db, data.meeting_options)
+    return run(db, data.meeting_options)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def pillar_options(db: DbFile) -> pd.DataFrame:
     """The standard pillars (pillar_code, label), in template order."""
-    return _run(db, data.pillar_options)
+    return run(db, data.pillar_options)
 
 
 # ---------------------------------------------------------------- the selection's questions
@@ -132,46 +132,46 @@ def pillar_options(db: DbFile) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=32)
 def selected_reports(db: DbFile, f: Filters) -> pd.DataFrame:
     """out_reports of the selection."""
-    return _run(db, data.reports, f)
+    return run(db, data.reports, f)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def selection_headline(db: DbFile, f: Filters) -> pd.DataFrame:
     """Counts of the selection: reports, Parties, meetings, actions, delayed, funding gaps."""
-    return _run(db, data.headline, f)
+    return run(db, data.headline, f)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def coverage(db: DbFile, f: Filters) -> pd.DataFrame:
     """The reporting grid: Party x meeting with a status (report, demo, summary, no_report)."""
-    return _run(db, data.coverage, f)
+    return run(db, data.coverage, f)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def latest_changes(db: DbFile, f: Filters) -> tuple[str | None, pd.DataFrame, pd.DataFrame]:
     """The latest meeting, each Party's change since its previous report, newly delayed actions."""
-    return _run(db, data.latest_changes, f)
+    return run(db, data.latest_changes, f)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def rating_counts(db: DbFile, f: Filters, by: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Actions per group x template x rating, and the groups."""
-    return _run(db, data.rating_counts, f, by)
+    return run(db, data.rating_counts, f, by)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def achievement_grid(db: DbFile, f: Filters) -> pd.DataFrame:
     """Party x meeting share of actions achieved or substantially achieved."""
-    return _run(db, data.achievement_grid, f)
+    return run(db, data.achievement_grid, f)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def delay_facts(db: DbFile, f: Filters) -> pd.DataFrame:
     """Causes of delay of the selection's actions, with their evidence."""
-    return _run(db, data.delay_facts, f)
+    return run(db, data.delay_facts, f)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def funding_gaps(db: DbFile, f: Filters) -> pd.DataFrame:
     """Actions sought-not-secured or delayed for lack of funding, with their evidence."""
-    return _run(db, data.funding_gaps, f)
+    return run(db, data.funding_gaps, f)

@@ -84,12 +84,11 @@ def stop(server: subprocess.Popen) -> None:
         server.wait(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def app_url(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``streamlit run dashboard/app.py`` on a free port, reading the built database."""
+def serve(db: Path, log_dir: Path) -> Iterator[str]:
+    """``streamlit run dashboard/app.py`` on a free port reading ``db``; stopped by its PID."""
     port = free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    env = {**os.environ, "NIAP_DB": str(built_db)}
+    log = log_dir / "server.log"
+    env = {**os.environ, "NIAP_DB": str(db)}
     command = [
         sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
         "--server.port", str(port), "--server.headless", "true",
@@ -103,6 +102,12 @@ def app_url(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         yield url
     finally:
         stop(server)
+
+
+@pytest.fixture(scope="module")
+def app_url(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app reading the database built from data/."""
+    yield from serve(built_db, tmp_path_factory.mktemp("streamlit"))
 
 
 @pytest.fixture(scope="module")

@@ -3,10 +3,7 @@ served on the small database of known reports of test_pages_detail, driven by Pl
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode
@@ -19,7 +16,7 @@ if not CHROMIUM.exists():
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 
-from tests.test_browser import free_port, stop, wait_until_healthy  # noqa: E402
+from tests.test_browser import serve  # noqa: E402
 from tests.test_pages_detail import IMG, SCRIPT, build_detail_db  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,22 +36,7 @@ pytestmark = pytest.mark.browser
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``streamlit run dashboard/app.py`` on a free port, reading the database of known reports."""
     db = build_detail_db(tmp_path_factory.mktemp("detail-browser"))
-    port = free_port()
-    log = tmp_path_factory.mktemp("streamlit-detail") / "server.log"
-    env = {**os.environ, "NIAP_DB": str(db)}
-    command = [
-        sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
-        "--server.port", str(port), "--server.headless", "true",
-        "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-    ]
-    with log.open("w") as out:
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_healthy(url, server, log)
-        yield url
-    finally:
-        stop(server)
+    yield from serve(db, tmp_path_factory.mktemp("streamlit-detail"))
 
 
 @pytest.fixture(scope="module")
