@@ -7,7 +7,7 @@ DB := data/niap.duckdb
 PORT ?= 8501
 DATA_FILES := $(shell find data/raw data/demo data/reference loaders -type f -not -name '*.pyc' -not -path '*/__pycache__/*' 2>/dev/null) data/schema.sql
 
-.PHONY: help run app test lint build chromium clean
+.PHONY: help run app test lint build tools chromium office clean
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
@@ -31,14 +31,21 @@ $(DB): $(VENV)/.runtime $(DATA_FILES)
 build: $(VENV)/.runtime ## rebuild the database from data/
 	$(PY) -m loaders build --db $(DB)
 
-chromium: ## install Debian's chromium for browser tests (as root, when missing)
-	@if command -v chromium >/dev/null 2>&1; then :; \
-	elif [ "$$(id -u)" = 0 ]; then \
-	  echo "installing Debian chromium (browser tests, chart export)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	else echo "chromium missing: run 'sudo apt-get install chromium' (browser tests will be skipped)"; fi
+# command:Debian package pairs the tests and chart export need (browser, second PDF producer, pdftotext).
+DEBIAN_TOOLS := chromium:chromium soffice:libreoffice-writer-nogui pdftotext:poppler-utils
 
-test: $(VENV)/.dev chromium ## install what tests need and run the whole suite
+tools: ## install Debian's chromium, LibreOffice Writer and poppler-utils when missing (as root)
+	@missing=""; for pair in $(DEBIAN_TOOLS); do \
+	  command -v "$${pair%%:*}" >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; done; \
+	if [ -z "$$missing" ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "installing Debian packages:$$missing (browser tests, chart export, LibreOffice PDF fixtures)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else echo "missing Debian packages:$$missing; run 'sudo apt-get install$$missing' (in CI the tests needing them fail)"; fi
+
+chromium office: tools
+
+test: $(VENV)/.dev tools ## install what tests need and run the whole suite
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q
 

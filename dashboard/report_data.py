@@ -278,6 +278,29 @@ def quality_issues(cur: duckdb.DuckDBPyConnection, filters: Filters, codes: tupl
     ).df()
 
 
+def report_coverage(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Reports of the selection with the share of their text the loader used, lowest first."""
+    where, params = filters.where("r", pillars=False)
+    return cur.execute(
+        f"""
+        SELECT r.report_id, r.party_name, r.meeting_code, r.meeting_number, r.source_file, r.format,
+               r.coverage, r.text_chars, r.unread_chars, r.is_demo,
+               EXISTS (SELECT 1 FROM out_quality_issues q
+                       WHERE q.report_id = r.report_id AND q.issue_code = 'low_coverage') AS flagged
+        FROM out_reports r WHERE {where}
+        ORDER BY r.coverage NULLS FIRST, r.party_name, r.meeting_number
+        """,
+        params,
+    ).df()
+
+
+def unread_text(cur: duckdb.DuckDBPyConnection, report_id: str) -> pd.DataFrame:
+    """The paragraphs and cells of one report that no reader used (location, text)."""
+    return cur.execute(
+        "SELECT location, text FROM out_unread_text WHERE report_id = ? ORDER BY item_index", [report_id]
+    ).df()
+
+
 def issue_codes(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The quality issue code table (issue_code, severity, label, description)."""
     return cur.execute(
@@ -442,3 +465,13 @@ def cached_issue_codes(db: DbFile) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=64)
 def cached_odd_reports(db: DbFile, filters: Filters) -> pd.DataFrame:
     return run(db, odd_reports, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_report_coverage(db: DbFile, filters: Filters) -> pd.DataFrame:
+    return run(db, report_coverage, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_unread_text(db: DbFile, report_id: str) -> pd.DataFrame:
+    return run(db, unread_text, report_id)

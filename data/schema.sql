@@ -127,8 +127,15 @@ CREATE TABLE IF NOT EXISTS core_reports (
     format VARCHAR NOT NULL,  -- format backend that read the file
     is_demo BOOLEAN NOT NULL,  -- report of a fictional demo Party
     loader_version VARCHAR NOT NULL,  -- fingerprint of the loader code and reference data that produced the rows
-    loaded_at TIMESTAMP NOT NULL  -- when the report was loaded (UTC)
+    loaded_at TIMESTAMP NOT NULL,  -- when the report was loaded (UTC)
+    text_chars INTEGER,  -- letters and digits in the document's text (paragraphs and table cells)
+    used_chars INTEGER,  -- of those, the characters a reader used (metadata, headings, synopsis, titles, ratings, notes)
+    coverage DOUBLE  -- used_chars / text_chars: share of the document's text the loader read
 );
+-- Databases made before coverage was recorded gain the columns (rebuild to fill them).
+ALTER TABLE core_reports ADD COLUMN IF NOT EXISTS text_chars INTEGER;
+ALTER TABLE core_reports ADD COLUMN IF NOT EXISTS used_chars INTEGER;
+ALTER TABLE core_reports ADD COLUMN IF NOT EXISTS coverage DOUBLE;
 
 CREATE TABLE IF NOT EXISTS core_synopsis (
     report_id VARCHAR NOT NULL,  -- report (core_reports)
@@ -204,6 +211,14 @@ CREATE TABLE IF NOT EXISTS core_timing (
     PRIMARY KEY (report_id, action_code, fact_index)
 );
 
+CREATE TABLE IF NOT EXISTS core_unread_text (
+    report_id VARCHAR NOT NULL,  -- report (core_reports)
+    item_index INTEGER NOT NULL,  -- order in the document
+    location VARCHAR NOT NULL,  -- where the text is: page, paragraph or table, row and column
+    text VARCHAR NOT NULL,  -- the paragraph or cell text no reader used
+    PRIMARY KEY (report_id, item_index)
+);
+
 CREATE TABLE IF NOT EXISTS core_quality_issues (
     report_id VARCHAR NOT NULL,  -- report (core_reports)
     issue_index INTEGER NOT NULL,  -- order of the issue in the report
@@ -236,6 +251,9 @@ CREATE TABLE IF NOT EXISTS core_quality_issues (
 --   is_demo: report of a fictional demo Party
 --   source_file: source file name
 --   format: format backend that read the file
+--   coverage: share of the document's text the loader used (0-1; NULL in databases built before it was measured)
+--   text_chars: letters and digits in the document's text
+--   unread_chars: letters and digits no reader used (listed in out_unread_text)
 CREATE OR REPLACE VIEW out_reports AS
 SELECT
     r.report_id, r.party_iso3, p.party_name, r.meeting_code,
@@ -246,7 +264,8 @@ SELECT
     (SELECT count(*) FROM core_actions a WHERE a.report_id = r.report_id AND a.rating_code IS NOT NULL) AS n_rated,
     (SELECT count(*) FROM core_actions a WHERE a.report_id = r.report_id AND a.delayed) AS n_delayed,
     (SELECT count(*) FROM core_quality_issues q WHERE q.report_id = r.report_id) AS n_quality_issues,
-    r.is_demo, r.source_file, r.format
+    r.is_demo, r.source_file, r.format,
+    r.coverage, r.text_chars, r.text_chars - r.used_chars AS unread_chars
 FROM core_reports r
 JOIN core_parties p USING (party_iso3)
 LEFT JOIN core_meetings m USING (meeting_code);
@@ -445,3 +464,20 @@ SELECT q.report_id, r.party_iso3, r.party_name, r.meeting_code, r.meeting_number
 FROM core_quality_issues q
 JOIN out_reports r USING (report_id)
 LEFT JOIN core_codes_quality_issues c USING (issue_code);
+
+-- out_unread_text: one row per paragraph or table cell of a report that no reader used.
+--   report_id: report (out_reports)
+--   party_iso3: Party (ISO 3166 alpha-3)
+--   party_name: Party name as CITES writes it
+--   meeting_code: meeting the report was prepared for
+--   meeting_number: meeting number, for sorting
+--   item_index: order in the document
+--   location: page, paragraph or table, row and column
+--   text: the text that was not read
+--   is_demo: report of a fictional demo Party
+--   source_file: source file name
+CREATE OR REPLACE VIEW out_unread_text AS
+SELECT u.report_id, r.party_iso3, r.party_name, r.meeting_code, r.meeting_number,
+       u.item_index, u.location, u.text, r.is_demo, r.source_file
+FROM core_unread_text u
+JOIN out_reports r USING (report_id);

@@ -3,7 +3,7 @@
     python -m loaders parse FILE            print the report as JSON; writes nothing
     python -m loaders load FILE... [--db P] add or replace reports, one transaction each
     python -m loaders build [--db P]        rebuild the database from data/
-    python -m loaders check FILE...         print the quality issues of each file
+    python -m loaders check FILE...         print the quality issues, coverage and unread text of each file
     python -m loaders demo [--out DIR] [--parties N] [--seed S] [--pdf-share F] [--docx-share F]
                                             write demo reports of fictional Parties
 
@@ -24,7 +24,7 @@ from loaders.formats import max_bytes_from_env
 from loaders.pipeline import read_report
 from loaders.progress import Progress
 from loaders.serialise import report_json
-from loaders.store import default_db_path, store_report, writable_copy
+from loaders.store import default_db_path, load_reference, store_report, writable_copy
 
 OK, SOME_FAILED, BAD_INPUT = 0, 1, 2
 
@@ -54,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     p = commands.add_parser("build", help="rebuild the database from data/")
     p.add_argument("--db", **db)
     p.add_argument("--max-mb", **size)
-    p = commands.add_parser("check", help="print the quality issues of each file")
+    p = commands.add_parser("check", help="print the quality issues, the coverage and the text not read of each file")
     p.add_argument("files", type=Path, nargs="+")
     p.add_argument("--max-mb", **size)
     p = commands.add_parser("demo", help="write demo reports of fictional Parties (deterministic)")
@@ -98,6 +98,8 @@ def cmd_load(args: argparse.Namespace) -> int:
     failed = 0
     progress = Progress(len(args.files))
     with writable_copy(args.db or default_db_path()) as con:
+        if not con.execute("SELECT count(*) FROM core_codes_ratings").fetchall()[0][0]:
+            load_reference(con)  # a new database: the code tables the views join (severity, meetings)
         for path in args.files:
             try:
                 raw = read_raw(path, max_bytes=_max_bytes(args))
@@ -130,12 +132,26 @@ def cmd_check(args: argparse.Namespace) -> int:
             failed += 1
             _error(e)
             continue
+        coverage = report.coverage
         print(f"{path}: {report.party.iso3} {report.meeting.code}, {len(report.actions)} actions, "
-              f"{len(report.quality_issues)} quality issues")
+              f"{len(report.quality_issues)} quality issues, coverage {coverage.share:.1%} "
+              f"({coverage.used_chars:,} of {coverage.total_chars:,} characters of text used)")
         for issue in report.quality_issues:
             where = f"action {issue.action}" if issue.action else "report"
             print(f"  {issue.code} ({where}): {issue.message}")
+        _print_unread(coverage)
     return _exit_code(failed, len(args.files))
+
+
+def _print_unread(coverage) -> None:
+    """What the loader did not read, one line per paragraph or cell."""
+    if not coverage.unread:
+        print("  not read: nothing")
+        return
+    print(f"  not read ({coverage.total_chars - coverage.used_chars:,} characters):")
+    for item in coverage.unread:
+        text = item.text if len(item.text) <= 150 else item.text[:149].rstrip() + "…"
+        print(f"    {item.where}: {text}")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

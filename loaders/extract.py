@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from loaders.lexicon import CAUSES, lexicon
 from loaders.models import (
@@ -23,9 +24,7 @@ from loaders.models import (
     Where,
 )
 from loaders.periods import add_months, dates_in
-from loaders.textutil import fold_with_map, split_sentences
-
-_CODE = re.compile(r"(?<![\d.,$€£])(\d{1,2}\.\d{1,2})(?![\d%]|\.\d|\s*(?:million|%|per ?cent|km|ha)\b)")
+from loaders.textutil import fold, fold_with_map, split_sentences
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,20 +140,37 @@ def _timing(facts: SentenceFacts, folded: str, origin: list[int], period_end: st
 # --- attaching facts to actions -------------------------------------------------------
 
 
+@lru_cache(maxsize=256)
+def _code_patterns(known: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
+    """Patterns for a report's own action codes in folded text ("a.2", "2.3", "e9"), and ranges of them."""
+    keys = {fold(code): code for code in known}
+    alternation = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+    code = rf"(?<![\w.,$€£])(?:{alternation})(?![\w%]|\.\d|\s*(?:million|%|per ?cent|km|ha)\b)"
+    single = re.compile(code)
+    ranged = re.compile(rf"({code}){lexicon().action_range}({code})")
+    return single, ranged, keys
+
+
 def codes_named(text: str, known: list[str]) -> list[tuple[int, str]]:
-    """(position, code) of the report's action codes named in ``text``, ranges expanded."""
+    """(position, code) of the report's action codes named in ``text``, ranges expanded.
+
+    Codes are the report's own, as written ("1.1", "A.2", "E9"): a number that is not one
+    of them ("USD 1.5 million", "15.10.2015") is never taken for an action.
+    """
+    if not known:
+        return []
     folded, _ = fold_with_map(text)
+    single, ranged, keys = _code_patterns(tuple(known))
+    ranges = {m.start(1): (keys[m.group(1)], keys[m.group(2)]) for m in ranged.finditer(folded)}
     found: list[tuple[int, str]] = []
-    range_re = re.compile(rf"(\d{{1,2}}\.\d{{1,2}}){lexicon().action_range}(\d{{1,2}}\.\d{{1,2}})")
-    ranges = {m.start(1): (m.group(1), m.group(2)) for m in range_re.finditer(folded)}
-    for match in _CODE.finditer(folded):
-        code = match.group(1)
-        if match.start() in ranges and code in known:
+    for match in single.finditer(folded):
+        code = keys[match.group()]
+        if match.start() in ranges:
             first, last = ranges[match.start()]
-            if last in known and known.index(last) > known.index(first):
+            if known.index(last) > known.index(first):
                 found += [(match.start(), c) for c in known[known.index(first) : known.index(last) + 1]]
                 continue
-        if code in known and all(code != c for _, c in found):
+        if all(code != c for _, c in found):
             found.append((match.start(), code))
     return found
 

@@ -232,6 +232,28 @@ class SynopsisParagraph:
     text: str
 
 
+@dataclass(frozen=True, slots=True)
+class UnreadText:
+    """A paragraph or cell text of the source that no reader used, and where it is."""
+
+    where: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """How much of the document's text the loader used (letters and digits, not layout)."""
+
+    used_chars: int
+    total_chars: int
+    unread: tuple[UnreadText, ...] = ()
+
+    @property
+    def share(self) -> float:
+        """Used characters over all characters (1.0 for a document without text)."""
+        return self.used_chars / self.total_chars if self.total_chars else 1.0
+
+
 @dataclass(slots=True)
 class Report:
     """A normalised progress report: what is stored and printed as JSON."""
@@ -248,6 +270,7 @@ class Report:
     actions: list[Action]
     quality_issues: list[QualityIssue] = field(default_factory=list)
     is_demo: bool = False
+    coverage: Coverage = field(default_factory=lambda: Coverage(0, 0))
 
     @property
     def report_id(self) -> str:

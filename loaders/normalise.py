@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from loaders.coverage import Usage
 from loaders.errors import ReportStructureError, UnknownCodeError
+from loaders.headed import read_headed
 from loaders.models import (
     Action,
     Meeting,
@@ -26,29 +28,36 @@ from loaders.models import (
 from loaders.periods import parse_period
 from loaders.reference import reference
 from loaders.sections import Sections, split_sections
-from loaders.tables import Entry, PillarRef, TableRead, read_detail, read_summary
-from loaders.textutil import fold, fold_with_map, squash
+from loaders.tables import Entry, PillarRef, TableRead, read_tables
+from loaders.textutil import fold, squash
 
 
 def normalise(raw: RawReport) -> Report:
-    """Build the normalised report from what a format parser read."""
-    sections = split_sections(raw)
+    """Build the normalised report from what a format parser read; account for every text used."""
+    usage = Usage()
+    sections = split_sections(raw, usage)
     path = raw.source.path
     issues: list[QualityIssue] = []
-    party = _party(path, sections)
-    meeting = _meeting(path, raw, sections, party, issues)
-    summary, detail = read_summary(sections.summary_tables), read_detail(sections.detail_tables)
+    party = _party(path, sections, usage)
+    meeting = _meeting(path, raw, sections, party, issues, usage)
+    tables = read_tables(sections.tables, usage)
+    summary, detail = tables.summary, tables.detail
+    detail.extend(read_headed(sections.body, usage))
     if not summary.entries and not detail.entries:
         raise ReportStructureError(
             path,
-            f"found Party {party.name} and meeting {meeting.code} but no action table "
-            "(no Part B summary or Part C detailed evaluation with numbered actions)",
+            f"found Party {party.name} and meeting {meeting.code} but no action table (no table whose rows "
+            "start with action numbers, and no action headings followed by a rating line)",
         )
-    period = _period(sections)
+    period = _period(sections, usage)
     if period.start is None:
         issues.append(QualityIssue("period_missing", "No reporting period found in the title block."))
     actions = merge_actions(summary, detail, issues)
     language = sections.language_votes.most_common(1)[0][0] if sections.language_votes else "en"
+    title = _title(sections, usage)
+    prepared_by = _label_value(sections.title_block, "prepared_by", usage)
+    synopsis = _synopsis(sections, usage)
+    _mark_metadata(sections, usage)
     return Report(
         source=raw.source,
         party=party,
@@ -56,32 +65,53 @@ def normalise(raw: RawReport) -> Report:
         period=period,
         language=language,
         rating_scale=_rating_scale(actions, meeting),
-        title=_title(sections),
-        prepared_by=_label_value(sections.title_block, "prepared_by"),
-        synopsis=[SynopsisParagraph(h, squash(p.text)) for h, p in sections.synopsis],
+        title=title,
+        prepared_by=prepared_by,
+        synopsis=synopsis,
         actions=actions,
         quality_issues=issues,
         is_demo=party.is_demo,
+        coverage=usage.measure(raw),
     )
 
 
-def _label_value(paragraphs: list[RawParagraph], key: str) -> str | None:
+def _synopsis(sections: Sections, usage: Usage) -> list[SynopsisParagraph]:
+    """Part A's paragraphs under their sub-headings (those no action reader took)."""
+    synopsis = []
+    for item in sections.body:
+        if item.part != "A" or usage.is_used(item.paragraph):
+            continue
+        if item.is_subheading:
+            usage.mark("heading", item.paragraph)
+            continue
+        synopsis.append(SynopsisParagraph(item.subheading, squash(item.paragraph.text)))
+        usage.mark("synopsis", item.paragraph)
+    return synopsis
+
+
+def _mark_metadata(sections: Sections, usage: Usage) -> None:
+    """Title-block lines that say who, when and for which group (date, "Parties of ...")."""
+    templates = reference().templates
+    for paragraph in sections.title_block:
+        if templates.matches("metadata", fold(paragraph.text)):
+            usage.mark("metadata", paragraph)
+
+
+def _label_value(paragraphs: list[RawParagraph], key: str, usage: Usage) -> str | None:
     """The value of a "Label: value" line of the title block, in its original spelling."""
     templates = reference().templates
     for paragraph in paragraphs:
-        text = squash(paragraph.text)
-        folded, origin = fold_with_map(text)
-        for _, pattern in templates.patterns(key):
-            match = pattern.search(folded)
-            if match and match.start("value") < len(origin):
-                return squash(text[origin[match.start("value")]:]) or None
+        value = templates.value(key, paragraph.text)
+        if value is not None:
+            usage.mark("metadata", paragraph)
+            return value
     return None
 
 
-def _party(path: str, sections: Sections) -> Party:
-    name = _label_value(sections.title_block, "party_label")
+def _party(path: str, sections: Sections, usage: Usage) -> Party:
+    name = _label_value(sections.title_block, "party_label", usage)
     if name is None:
-        if not sections.headings_found and not (sections.summary_tables or sections.detail_tables):
+        if not sections.headings_found and not sections.tables:
             raise ReportStructureError(
                 path,
                 "not a NIAP progress report: no 'Party:' line, no Part A/B/C headings "
@@ -99,7 +129,7 @@ def _party(path: str, sections: Sections) -> Party:
 
 
 def _meeting(
-    path: str, raw: RawReport, sections: Sections, party: Party, issues: list[QualityIssue]
+    path: str, raw: RawReport, sections: Sections, party: Party, issues: list[QualityIssue], usage: Usage
 ) -> Meeting:
     """The meeting from "Prepared for the NNth meeting", an annex stamp, or the title."""
     templates = reference().templates
@@ -107,11 +137,13 @@ def _meeting(
         hit = templates.first_match("prepared_for", fold(paragraph.text))
         if hit:
             number = int(hit[1]["number"])
+            usage.mark("metadata", paragraph)
             return Meeting(f"SC{number}", number, found_in=squash(paragraph.text))
     for paragraph in raw.paragraphs:
         match = templates.annex_stamp.search(fold(paragraph.text))
         if match:
             number = int(match["number"])
+            usage.mark("metadata", paragraph)
             return Meeting(f"SC{number}", number, found_in=squash(paragraph.text))
     for paragraph in sections.title_block:
         match = templates.title_meeting.search(fold(paragraph.text))
@@ -131,17 +163,21 @@ def _meeting(
     )
 
 
-def _period(sections: Sections) -> Period:
-    value = _label_value(sections.title_block, "period_label")
+def _period(sections: Sections, usage: Usage) -> Period:
+    value = _label_value(sections.title_block, "period_label", usage)
     return parse_period(value) if value else Period(None, None)
 
 
-def _title(sections: Sections) -> str:
+def _title(sections: Sections, usage: Usage) -> str:
     templates = reference().templates
     for paragraph in sections.title_block:
         if templates.first_match("report_title", fold(paragraph.text)):
+            usage.mark("metadata", paragraph)
             return squash(paragraph.text)
-    return squash(sections.title_block[0].text) if sections.title_block else ""
+    if sections.title_block:
+        usage.mark("metadata", sections.title_block[0])
+        return squash(sections.title_block[0].text)
+    return ""
 
 
 def _rating_scale(actions: list[Action], meeting: Meeting) -> str:

@@ -82,9 +82,49 @@ def synopsis_count_issues(report: Report) -> list[QualityIssue]:
     return issues
 
 
+MIN_COVERAGE = 0.90  # share of the document's text used, below which a report is flagged
+_LISTED = 3  # unread passages quoted in a low-coverage message
+
+
+def notes_issues(report: Report) -> list[QualityIssue]:
+    """A `notes_missing` warning when fewer than half of the actions have progress notes."""
+    without = [a.code for a in report.actions if not a.notes]
+    if not report.actions or (len(report.actions) - len(without)) * 2 >= len(report.actions):
+        return []
+    codes = ", ".join(without[:15]) + (" …" if len(without) > 15 else "")
+    return [QualityIssue(
+        "notes_missing",
+        f"Progress notes were read for {len(report.actions) - len(without)} of {len(report.actions)} actions "
+        f"(none for {codes}): the detailed evaluation may be in a layout the loader did not recognise, so "
+        "delays, causes and funding may be missing. `python -m loaders check` lists the text not read.",
+    )]
+
+
+def coverage_issues(report: Report) -> list[QualityIssue]:
+    """A `low_coverage` warning when less than 90 % of the document's text was used."""
+    coverage = report.coverage
+    if coverage.share >= MIN_COVERAGE:
+        return []
+    quoted = "; ".join(f"{u.where}: '{_short(u.text)}'" for u in coverage.unread[:_LISTED])
+    more = len(coverage.unread) - _LISTED
+    return [QualityIssue(
+        "low_coverage",
+        f"Only {coverage.share:.0%} of the document's text was read ({coverage.total_chars - coverage.used_chars:,} "
+        f"of {coverage.total_chars:,} characters not used). Not read: {quoted}"
+        + (f"; and {more} more passages." if more > 0 else "."),
+        evidence=coverage.unread[0].text if coverage.unread else None,
+    )]
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def check(report: Report) -> None:
     """Add report-level issues and validate every issue code (fails loudly on a typo)."""
     report.quality_issues.extend(synopsis_count_issues(report))
+    report.quality_issues.extend(notes_issues(report))
+    report.quality_issues.extend(coverage_issues(report))
     ref = reference()
     for issue in report.quality_issues:
         ref.check_issue_code(issue.code)

@@ -18,7 +18,7 @@ import yaml
 
 from loaders.errors import ReferenceDataError, SideFileError
 from loaders.models import Party
-from loaders.textutil import fold
+from loaders.textutil import fold, fold_with_map, squash
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
@@ -85,6 +85,19 @@ class Templates:  # noqa: PLW1641 - the cached_property below needs a __dict__
                                                    re.IGNORECASE | re.MULTILINE)
         return self._combined_cache[key]
 
+    def value(self, key: str, text: str) -> str | None:
+        """The ``value`` group of a key's first matching pattern, in the text's own spelling.
+
+        "Reporting period: November 2014 – September 2015" -> "November 2014 – September 2015".
+        """
+        text = squash(text)
+        folded, origin = fold_with_map(text)
+        for _, pattern in self.patterns(key):
+            match = pattern.search(folded)
+            if match and match.start("value") < len(origin):
+                return squash(text[origin[match.start("value")]:]) or None
+        return None
+
     def first_match(self, key: str, text: str) -> tuple[str, re.Match[str]] | None:
         """The first (language, match) of a key's patterns in folded ``text``."""
         for lang, pattern in self.patterns(key):
@@ -145,7 +158,26 @@ class Reference:
             return RatingLookup("rating", self._rating_labels[key])
         if key in self.templates.rating_placeholders:
             return RatingLookup("placeholder")
+        # A word broken across lines in a narrow column ("Substantielleme nt réalisé"): the same
+        # letters without spaces. Placeholders first, so one is never read as a rating.
+        squeezed = key.replace(" ", "")
+        if squeezed in self._squeezed_placeholders:
+            return RatingLookup("placeholder")
+        if squeezed in self._squeezed_labels:
+            return RatingLookup("rating", self._squeezed_labels[squeezed])
         return RatingLookup("unknown")
+
+    def rating_label_keys(self) -> list[str]:
+        """Every known rating label, folded ("on track", "en bonne voie")."""
+        return list(self._rating_labels)
+
+    @cached_property
+    def _squeezed_labels(self) -> dict[str, str]:
+        return {k.replace(" ", ""): code for k, code in self._rating_labels.items()}
+
+    @cached_property
+    def _squeezed_placeholders(self) -> frozenset[str]:
+        return frozenset(k.replace(" ", "") for k in self.templates.rating_placeholders)
 
     @cached_property
     def _rating_label_re(self) -> re.Pattern[str]:

@@ -1,18 +1,47 @@
-"""Find the parts of a report: title block, Part A synopsis, Part B and Part C tables.
+"""Find the parts of a report: title block, Part A synopsis, and the body that holds the actions.
 
-Works on any `RawReport`, whatever its format: headings are matched with the
-template wording of data/reference/template_text.yaml, tables are classified by their
-header row (and by the part they sit in when the header is missing).
+Works on any `RawReport`, whatever its format and layout. Part headings are matched with
+the template wording of data/reference/template_text.yaml ("PART A", "SECTION B", "PARTE
+C") and with the section names Parties use in their own layouts ("1. SYNOPSIS", "2.
+SUMMARY EVALUATION OF ACTIONS", "3. PROGRESS ON EACH ACTION", "4. NEXT STEPS"). Tables
+are not classified here: `loaders.tables` recognises them by what they hold, and the
+part a table sits in is only a hint.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from loaders.coverage import Usage
 from loaders.models import RawParagraph, RawReport, RawTable
 from loaders.reference import reference
 from loaders.textutil import fold
+
+# Parts: "" before any part heading, A synopsis, B summary, C detail, Z after the detail.
+AFTER_DETAIL = "Z"
+_NUMBERED = re.compile(r"^\s*\d{1,2}\s*[.)]?\s+\S")
+
+
+@dataclass(frozen=True)
+class BodyParagraph:
+    """A paragraph after the title block, with the part it sits in and, in Part A, its sub-heading."""
+
+    part: str
+    paragraph: RawParagraph
+    index: int  # the paragraph's block index in the document
+    subheading: str = ""
+    is_subheading: bool = False
+
+
+@dataclass(frozen=True)
+class PlacedTable:
+    """A table, the part it sits in, and whether it directly follows another table (a page break)."""
+
+    part: str
+    table: RawTable
+    follows_table: bool
 
 
 @dataclass
@@ -20,82 +49,89 @@ class Sections:
     """The parts of a report, in document order."""
 
     title_block: list[RawParagraph] = field(default_factory=list)
-    synopsis: list[tuple[str, RawParagraph]] = field(default_factory=list)
-    summary_tables: list[RawTable] = field(default_factory=list)
-    detail_tables: list[RawTable] = field(default_factory=list)
-    other_paragraphs: list[RawParagraph] = field(default_factory=list)
+    body: list[BodyParagraph] = field(default_factory=list)
+    tables: list[PlacedTable] = field(default_factory=list)
     headings_found: list[str] = field(default_factory=list)
     language_votes: Counter[str] = field(default_factory=Counter)
 
 
-def _part_of(paragraph: RawParagraph) -> tuple[str, str] | None:
-    """("A"|"B"|"C", language) when the paragraph is a part heading."""
+def is_heading_like(paragraph: RawParagraph) -> bool:
+    """Set apart as a heading: a heading style, bold, all capitals or numbered."""
+    letters = [c for c in paragraph.text if c.isalpha()]
+    return (paragraph.heading or paragraph.bold or bool(letters) and all(c.isupper() for c in letters)
+            or bool(_NUMBERED.match(paragraph.text)))
+
+
+def part_of(paragraph: RawParagraph, current: str) -> tuple[str, str] | None:
+    """(part, language) when the paragraph is a part heading, else None."""
     templates = reference().templates
     folded = fold(paragraph.text)
-    if len(folded) > 160:
+    if len(folded) > 160 or paragraph.bullet:
         return None
     for part in ("a", "b", "c"):
         hit = templates.first_match(f"part_{part}", folded)
         if hit:
             return part.upper(), hit[0]
+    if len(folded) > 100 or not is_heading_like(paragraph):
+        return None
+    marked = bool(_NUMBERED.match(paragraph.text)) or paragraph.text.upper() == paragraph.text
+    for part in ("a", "b", "c"):
+        if not marked and not (part == "a" and current == ""):
+            continue
+        hit = templates.first_match(f"section_{part}", folded)
+        if hit:
+            return part.upper(), hit[0]
+    if current in ("B", "C"):
+        hit = templates.first_match("section_end", folded)
+        if hit:
+            return AFTER_DETAIL, hit[0]
     return None
 
 
-def table_kind(table: RawTable) -> str | None:
-    """"summary" (Part B), "detail" (Part C) or None, from the first rows' headers."""
-    templates = reference().templates
-    for row in table.rows[:2]:
-        cells = [fold(c.text) for c in row.cells]
-        joined = " | ".join(cells)
-        if templates.matches("summary_header", joined):
-            return "summary"
-        detail_hits = sum(
-            1 for cell in cells if templates.matches("detail_header", cell)
-        )
-        if detail_hits >= 2:
-            return "detail"
-    return None
-
-
-def split_sections(raw: RawReport) -> Sections:
-    """Walk the blocks once and file each one under its part."""
+def split_sections(raw: RawReport, usage: Usage) -> Sections:
+    """Walk the blocks once and file each one under its part; part headings are marked used."""
     sections = Sections()
     part = ""
-    heading = ""
-    for block in raw.blocks:
+    subheading = ""
+    started = False  # past the title block: a part heading was seen
+    previous_was_table = False
+    title_indices: list[int] = []
+    for index, block in enumerate(raw.blocks):
         if isinstance(block, RawTable):
-            kind = table_kind(block) or {"B": "summary", "C": "detail"}.get(part)
-            if kind == "summary":
-                sections.summary_tables.append(block)
-            elif kind == "detail":
-                sections.detail_tables.append(block)
+            sections.tables.append(PlacedTable(part, block, previous_was_table))
+            previous_was_table = True
             continue
-        found = _part_of(block)
+        previous_was_table = False
+        found = part_of(block, part)
         if found:
             part, language = found
             sections.headings_found.append(part)
             sections.language_votes[language] += 1
-            heading = ""
+            usage.mark("heading", block)
+            subheading = ""
+            started = True
             continue
-        if part == "":
+        if not started:
             sections.title_block.append(block)
-        elif part == "A":
-            if block.heading and len(block.text) < 80:
-                heading = block.text
-            else:
-                sections.synopsis.append((heading, block))
-        else:
-            sections.other_paragraphs.append(block)
+            title_indices.append(index)
+            continue
+        is_sub = part == "A" and is_heading_like(block) and len(block.text) < 80 and not block.bullet
+        if is_sub:
+            subheading = block.text
+        sections.body.append(BodyParagraph(part, block, index, subheading if part == "A" else "", is_sub))
+    if not started:  # no part headings at all (a letter, say): the actions may be anywhere
+        sections.body = [BodyParagraph("", p, i) for i, p in zip(title_indices, sections.title_block, strict=True)]
     _vote_language(raw, sections)
     return sections
 
 
 def _vote_language(raw: RawReport, sections: Sections) -> None:
-    """Count template cues per language in the title block and table headers."""
+    """Count template cues per language in the title block and the tables' first rows."""
     templates = reference().templates
     texts = [fold(p.text) for p in sections.title_block]
-    for table in (*sections.summary_tables[:1], *sections.detail_tables[:1]):
-        texts.extend(fold(c.text) for c in table.rows[0].cells)
+    for placed in sections.tables:
+        if placed.table.rows and not placed.follows_table:
+            texts.extend(fold(c.text) for c in placed.table.rows[0].cells)
     keys = ("report_title", "party_label", "period_label", "prepared_for", "prepared_by")
     for key in (*keys, "summary_header", "detail_header"):
         for language, pattern in templates.patterns(key):

@@ -65,6 +65,12 @@ def report_json(report: Report) -> dict[str, Any]:
         "is_demo": report.is_demo,
         "synopsis": [{"heading": p.heading, "text": p.text} for p in report.synopsis],
         "actions": [action_json(a) for a in report.actions],
+        "coverage": {
+            "share": round(report.coverage.share, 4),
+            "used_chars": report.coverage.used_chars,
+            "total_chars": report.coverage.total_chars,
+            "unread": [{"where": u.where, "text": u.text} for u in report.coverage.unread],
+        },
         "quality_issues": [
             {"code": q.code, "action": q.action, "message": q.message, "evidence": q.evidence}
             for q in report.quality_issues

@@ -32,7 +32,7 @@ StoreOutcome = Literal["loaded", "replaced", "unchanged"]
 # Tables holding one report's rows, deleted and rewritten together.
 REPORT_TABLES = (
     "core_synopsis", "core_actions", "core_notes", "core_delay_causes", "core_funding",
-    "core_timing", "core_quality_issues", "core_reports",
+    "core_timing", "core_quality_issues", "core_unread_text", "core_reports",
 )
 
 
@@ -243,13 +243,17 @@ def _insert_report(con: duckdb.DuckDBPyConnection, report: Report) -> None:
         con, "core_reports",
         ("report_id", "party_iso3", "meeting_code", "period_start", "period_end", "language",
          "rating_scale", "title", "prepared_by", "n_actions", "file_sha256", "source_file",
-         "source_path", "format", "is_demo", "loader_version", "loaded_at"),
+         "source_path", "format", "is_demo", "loader_version", "loaded_at", "text_chars", "used_chars",
+         "coverage"),
         [(rid, report.party.iso3, report.meeting.code, report.period.start, report.period.end,
           report.language, report.rating_scale, report.title, report.prepared_by,
           len(report.actions), report.source.sha256, report.source.file,
           _display_path(report.source.path), report.source.format, report.is_demo,
-          loader_version(), _now())],
+          loader_version(), _now(), report.coverage.total_chars, report.coverage.used_chars,
+          report.coverage.share)],
     )
+    insert_rows(con, "core_unread_text", ("report_id", "item_index", "location", "text"),
+                [(rid, i, u.where, u.text) for i, u in enumerate(report.coverage.unread)])
     insert_rows(con, "core_synopsis", ("report_id", "paragraph_index", "heading", "text"),
                 [(rid, i, p.heading, p.text) for i, p in enumerate(report.synopsis)])
     actions, notes, causes, funding, timing = [], [], [], [], []

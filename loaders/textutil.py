@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+# Bullet glyphs: Unicode ones and the private-use code points of Word's Symbol and Wingdings
+# bullets, which PDF text extraction often returns as they are (U+F0B7 is Symbol's "•").
+BULLET_CHARS = "•●▪◦·‣⁃∙■□➢➤✓\uf0b7\uf0a7\uf0a8\uf0d8\uf076\uf0fc\uf06e\uf0e0\uf0b2"
+
 _APOSTROPHES = re.compile(r"[\u2019\u2018\u02bc\u00b4`']")
 _SPACES = re.compile(r"\s+")
 

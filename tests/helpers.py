@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "raw" / "cambodia_sc66_progress_report.md"
@@ -26,4 +30,15 @@ def edited_sample(tmp_path: Path, name: str, *replacements: tuple[str, str]) -> 
         text = text.replace(old, new, 1)
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
+    return path
+
+
+def require_tool(command: str, install: str) -> str:
+    """The path of a command the test needs; in CI a missing one fails the test, elsewhere it skips."""
+    path = shutil.which(command)
+    if path is None:
+        message = f"{command} is missing: install it with `{install}` (as root)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
     return path

@@ -491,3 +491,30 @@ def test_action_history_draws_the_scale_and_the_gaps() -> None:
         "No report", "Action not in this report", "Challenging", "On track"]  # bottom to top
     assert list(figure.data[1].y) == ["On track", "Action not in this report", "No report"]
     assert figure.data[2].name == "Said to be delayed"
+
+
+def test_data_quality_shows_how_much_of_each_report_was_read(entry: Path, tmp_path: Path) -> None:
+    from tests.test_coverage import notes_lost
+
+    data = tmp_path / "data"
+    (data / "raw").mkdir(parents=True)
+    (data / "demo").mkdir()
+    shutil.copyfile(SAMPLE, data / "raw" / SAMPLE.name)
+    lost = notes_lost(tmp_path)
+    (data / "demo" / "examplia_sc66_prose.md").write_text(
+        lost.read_text(encoding="utf-8").replace("Party: CAMBODIA", "Party: EXAMPLIA"), encoding="utf-8")
+    db = tmp_path / "coverage.duckdb"
+    assert not build(db, data_dir=data).errors
+    at = open_page(entry, db, "data_quality")
+    coverage = frame_with(at, "Text read (%)")
+    read = dict(zip(coverage["Party"], coverage["Text read (%)"], strict=True))
+    assert read["Cambodia"] > 99 and read["Republic of Examplia"] < 90
+    assert coverage["Party"].iloc[0] == "Republic of Examplia"  # the least read first
+    assert any(m.label == "Flagged as not read in part" and m.value == "1" for m in at.metric)
+    unread = frame_with(at, "Text not read")
+    assert unread["Text not read"].iloc[1].startswith("Concerning objective 1.1")
+    issues = frame_with(at, "Evidence")
+    assert {"Progress notes missing", "Part of the document not read"} <= set(issues["Issue"])
+    at.selectbox(key="dq_unread").set_value("KHM-SC66")
+    rerun(at, db)
+    assert frame_with(at, "Text not read")["Text not read"].tolist() == ["3"]

@@ -76,6 +76,51 @@ def issue_table(issues: pd.DataFrame) -> None:
         st.caption(f"… and {len(reports) - MAX_LINKS} more reports: use the links in the table.")
 
 
+def coverage_section(db: DbFile, current: filters.Filters) -> None:
+    st.subheader("How much of each report was read")
+    st.caption(
+        "Coverage is the share of a report's text (letters and digits) that the loader used as metadata, "
+        "headings, synopsis, action titles, ratings or notes. Text it did not read is listed below: facts in "
+        "it are missing from every chart. A report under 90% gets a warning (Part of the document not read)."
+    )
+    reports = data.cached_report_coverage(db, current)
+    if reports.empty:
+        st.info(f"No report matches the sidebar selection ({md_text(filters.describe())}).",
+                icon=":material/filter_alt_off:")
+        return
+    measured = reports.dropna(subset=["coverage"])
+    if measured.empty:
+        st.warning("Coverage was not measured for these reports: the database was built by an older loader. "
+                   "Rebuild it with `python -m loaders build` (or `make run`).")
+        return
+    metrics = st.columns(3)
+    metrics[0].metric("Reports", len(reports))
+    metrics[1].metric("Flagged as not read in part", int(reports["flagged"].sum()))
+    metrics[2].metric("Lowest coverage", f"{measured['coverage'].min():.1%}")
+    table = reports.assign(
+        link=[report_url(p, m) for p, m in zip(reports["party_name"], reports["meeting_code"], strict=True)],
+        percent=reports["coverage"] * 100,
+    )[["party_name", "meeting_code", "link", "percent", "unread_chars", "format", "source_file"]]
+    st.dataframe(
+        table.set_axis(["Party", "Meeting", "Report", "Text read (%)", "Characters not read", "Format",
+                        "Source file"], axis=1),
+        hide_index=True, key="dq-coverage",
+        column_config={"Report": st.column_config.LinkColumn(display_text="Open report"),
+                       "Text read (%)": st.column_config.ProgressColumn(min_value=0, max_value=100,
+                                                                         format="%.1f%%")},
+    )
+    labels = {r.report_id: f"{r.party_name} · {r.meeting_code} ({r.unread_chars or 0:,.0f} characters not read)"
+              for r in reports.itertuples()}
+    chosen = st.selectbox("Show the text not read in", list(labels), format_func=labels.__getitem__,
+                          key="dq_unread")
+    unread = data.cached_unread_text(db, chosen)
+    if unread.empty:
+        st.success("Every paragraph and cell of this report was read.")
+    else:
+        st.dataframe(unread.set_axis(["Where", "Text not read"], axis=1), hide_index=True, key="dq-unread",
+                     column_config={"Text not read": st.column_config.TextColumn(width="large")})
+
+
 def odd_section(db: DbFile, current: filters.Filters) -> None:
     st.subheader("Reports whose facts look odd")
     odd = data.cached_odd_reports(db, current)
@@ -126,6 +171,8 @@ def render() -> None:
         metrics[3].metric("Issue types", issues["issue_code"].nunique())
         count_charts(issues, current)
         issue_table(issues)
+    st.divider()
+    coverage_section(db, current)
     st.divider()
     odd_section(db, current)
 

@@ -24,12 +24,13 @@ from lxml import etree
 
 from loaders.errors import ReportLoadError
 from loaders.models import Block, RawCell, RawParagraph, RawReport, RawRow, RawTable, SourceInfo
+from loaders.textutil import BULLET_CHARS
 
 NAME = "docx"
 SUFFIXES = (".docx", ".docm")
 MAX_UNCOMPRESSED = 100 * 1024 * 1024  # all parts together
 MAX_RATIO = 200  # uncompressed / compressed, per part
-_BULLET = re.compile(r"^\s*[•●▪◦·‣-]\s+")
+_BULLET = re.compile(rf"^\s*[{BULLET_CHARS}-]\s+")
 
 
 def sniff(data: bytes) -> bool:
@@ -99,12 +100,15 @@ def _runs(p: etree._Element) -> list[tuple[str, bool, bool]]:
     """(text, italic, bold) of each run with text, following hyperlinks and fields."""
     runs = []
     for run in p.iter(qn("w:r")):
-        text = "".join((t.text or "") if t.tag == qn("w:t") else "\t" for t in run.iter(qn("w:t"), qn("w:tab")))
+        text = "".join(_BREAKS.get(t.tag, t.text or "") for t in run.iter(qn("w:t"), *_BREAKS))
         if not text:
             continue
         props = run.find(qn("w:rPr"))
         runs.append((text, _flag(props, "w:i"), _flag(props, "w:b")))
     return runs
+
+
+_BREAKS = {qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n"}
 
 
 def _flag(props: etree._Element | None, tag: str) -> bool:
@@ -120,8 +124,20 @@ def _style(p: etree._Element) -> str:
 
 
 def _paragraph(p: etree._Element) -> RawParagraph:
+    """A body paragraph: a line break inside it (``w:br``) is a space."""
+    return _paragraphs(p, split_lines=False)[0]
+
+
+def _paragraphs(p: etree._Element, *, split_lines: bool = True) -> list[RawParagraph]:
+    """A paragraph, or in a table cell one per line when it holds line breaks: Parties list
+    several actions or notes in one cell paragraph, one per line."""
     runs = _runs(p)
-    text = "".join(r[0] for r in runs).replace("\t", " ").strip()
+    text = "".join(r[0] for r in runs).replace("\t", " ")
+    lines = [line for line in text.split("\n") if line.strip()] if split_lines else [text.replace("\n", " ")]
+    return [_one_paragraph(p, runs, line.strip()) for line in lines] or [_one_paragraph(p, runs, "")]
+
+
+def _one_paragraph(p: etree._Element, runs: list[tuple[str, bool, bool]], text: str) -> RawParagraph:
     visible = [r for r in runs if _BULLET.sub("", r[0] + " ").strip()]
     style = _style(p).lower()
     numbered = p.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is not None
@@ -140,12 +156,10 @@ def _cell_paragraphs(tc: etree._Element) -> list[RawParagraph]:
     paragraphs = []
     for child in tc.iterchildren():
         if child.tag == qn("w:p"):
-            paragraph = _paragraph(child)
-            if paragraph.text:
-                paragraphs.append(paragraph)
+            paragraphs += [p for p in _paragraphs(child) if p.text]
         elif child.tag == qn("w:tbl"):
             for nested in child.iter(qn("w:tc")):
-                paragraphs += [_paragraph(p) for p in nested.iterchildren(qn("w:p")) if _paragraph(p).text]
+                paragraphs += [p for par in nested.iterchildren(qn("w:p")) for p in _paragraphs(par) if p.text]
     return paragraphs
 
 

@@ -29,15 +29,17 @@ from loaders.errors import ReportLoadError
 from loaders.formats.layout import read_layout
 from loaders.models import Block, RawCell, RawParagraph, RawReport, RawRow, RawTable, SourceInfo
 from loaders.tables import ACTION_CODE
-from loaders.textutil import join_lines
+from loaders.textutil import BULLET_CHARS, join_lines
 
 NAME = "pdf"
 SUFFIXES = (".pdf",)
 
-_BULLET = re.compile(r"^[•●▪◦·‣]\s*")
+_BULLET = re.compile(rf"^[{BULLET_CHARS}]\s*")
 _ACTION = re.compile(rf"^{ACTION_CODE}\.?(?=[\s\[(]|$)")
 _PAGE_NUMBER = re.compile(r"^\s*(?:page|página|pagina)?\s*-?\s*\d{1,3}\s*(?:(?:of|de|sur|/)\s*\d{1,3})?\s*-?\s*$", re.I)
 _EDGE = 0.08  # share of the page height where running heads live
+_SHORT_LINE = 0.7  # a cell line ending before this share of the cell's width ends its paragraph
+_LABEL = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ]+(?: [a-zà-ÿ]+)? ?: ")  # "Comment: ...", "Remarks: ..." open a paragraph
 
 
 def sniff(data: bytes) -> bool:
@@ -55,13 +57,25 @@ class _Line:
     italic: bool
     bold: bool
     size: float
+    x0: float = 0.0
+    x1: float = 0.0
+
+
+@dataclass
+class _CellWords:
+    """The words of a table cell and the cell's right edge, made into paragraphs once the
+    whole document's words are known (see `_paragraph`)."""
+
+    words: list[dict]
+    right: float
 
 
 @dataclass
 class _Page:
     number: int
     height: float
-    items: list[tuple[float, object]] = field(default_factory=list)  # (top, _Line | RawTable rows)
+    items: list[tuple[float, object]] = field(default_factory=list)  # (top, _Line | rows of _CellWords)
+    vocabulary: set[str] = field(default_factory=set)  # the page's words, lower-cased
 
 
 @contextmanager
@@ -137,26 +151,56 @@ def _char_fast(page: pdfplumber.page.Page, obj: object) -> dict:
 def _read_page(page: pdfplumber.page.Page, number: int) -> _Page:
     page.process_object = _char_fast.__get__(page)  # type: ignore[method-assign]
     result = _Page(number=number, height=float(page.height))
-    tables = page.find_tables()
+    tables = page.find_tables(_closing_lines(page))
     words = page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False)
     cells: list[list[list[tuple[float, float, float, float] | None]]] = [
         [list(row.cells) for row in table.rows] for table in tables
     ]
     in_cell: dict[tuple[int, int, int], list[dict]] = {}
     outside: list[dict] = []
+    boxes = [table.bbox for table in tables]
     for word in words:
         x, y = (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
-        place = _find_cell(cells, x, y)
+        place = _find_cell(cells, x, y) or _nearest_cell(cells, boxes, x, y)
         (in_cell.setdefault(place, []) if place else outside).append(word)
     for t, table in enumerate(tables):
         rows = []
         for r, row in enumerate(cells[t]):
-            rows.append([_cell_paragraphs(in_cell.get((t, r, c), []), number) if box else ()
+            rows.append([_CellWords(in_cell.get((t, r, c), []), box[2]) if box else _CellWords([], 0.0)
                          for c, box in enumerate(row)])
         result.items.append((float(table.bbox[1]), rows))
     result.items += [(line.top, line) for line in _lines(outside)]
     result.items.sort(key=lambda item: item[0])
+    result.vocabulary = {w["text"].lower() for w in words if w["text"].isalpha()}
     return result
+
+
+def _nearest_cell(cells, boxes, x: float, y: float) -> tuple[int, int, int] | None:
+    """For a word inside a table but in no cell (the grid pdfplumber found has a hole where
+    rules are missing), or running past the table's right edge (text wider than its cell):
+    the cell of its row that starts last before it, else the row's first cell."""
+    for t, (x0, top, _x1, bottom) in enumerate(boxes):
+        if not (x0 <= x and top <= y <= bottom):
+            continue
+        for r, row in enumerate(cells[t]):
+            spans = [(c, box) for c, box in enumerate(row) if box and box[1] <= y <= box[3]]
+            if spans:
+                left = [(c, box) for c, box in spans if box[0] <= x]
+                return t, r, (max(left, key=lambda cb: cb[1][0]) if left else spans[0])[0]
+    return None
+
+
+def _closing_lines(page: pdfplumber.page.Page) -> dict:
+    """Table settings that close rows cut by a page break.
+
+    Word and LibreOffice draw no border where a page cuts a row, so the row's part on
+    either page has no top or bottom line and pdfplumber would drop it. The vertical
+    rules show how far the table goes: horizontal lines at their ends close it.
+    """
+    verticals = [e for e in page.edges if e["orientation"] == "v" and e["height"] > 2]
+    if not verticals:
+        return {}
+    return {"explicit_horizontal_lines": [min(e["top"] for e in verticals), max(e["bottom"] for e in verticals)]}
 
 
 def _find_cell(cells, x: float, y: float) -> tuple[int, int, int] | None:
@@ -186,29 +230,43 @@ def _lines(words: list[dict]) -> list[_Line]:
             italic=all(re.search(r"italic|oblique", f, re.I) for f in fonts),
             bold=all(re.search(r"bold|black|heavy", f, re.I) for f in fonts),
             size=max(w["size"] for w in group),
+            x0=group[0]["x0"], x1=group[-1]["x1"],
         ))
     return out
 
 
-def _cell_paragraphs(words: list[dict], page: int) -> tuple[RawParagraph, ...]:
-    """A cell's lines joined into paragraphs: a bullet or an action code starts one."""
+def _cell_paragraphs(cell: _CellWords, page: int, vocabulary: set[str]) -> tuple[RawParagraph, ...]:
+    """A cell's lines joined into paragraphs: a bullet, an action code, a gap, or a line after
+    one that ended short with a full stop (the last line of a paragraph) starts one."""
     paragraphs: list[list[_Line]] = []
     previous: _Line | None = None
-    for line in _lines(words):
+    lines = _lines(cell.words)
+    right = cell.right
+    left = min((line.x0 for line in lines), default=0.0)
+    for line in lines:
         gap = line.top - previous.bottom if previous else 0
-        starts = _BULLET.match(line.text) or _ACTION.match(line.text) or gap > line.size * 0.9
-        if starts or not paragraphs or line.italic != paragraphs[-1][-1].italic and not line.italic:
+        ended = previous is not None and previous.x1 < left + (right - left) * _SHORT_LINE \
+            and re.search(r"[.!?:;]$", previous.text) is not None
+        starts = (_BULLET.match(line.text) or _ACTION.match(line.text) or _LABEL.match(line.text)
+                  or gap > line.size * 0.9 or ended)
+        if starts or not paragraphs or line.italic != paragraphs[-1][-1].italic:
             paragraphs.append([line])
         else:
             paragraphs[-1].append(line)
         previous = line
-    return tuple(_paragraph(lines, page) for lines in paragraphs)
+    return tuple(_paragraph(lines, page, vocabulary=vocabulary) for lines in paragraphs)
 
 
-def _paragraph(lines: list[_Line], page: int, heading: bool = False) -> RawParagraph:
+def _paragraph(lines: list[_Line], page: int, heading: bool = False,
+               vocabulary: set[str] | frozenset[str] = frozenset()) -> RawParagraph:
+    """Lines joined into one paragraph. A word too long for a narrow cell that the producer
+    broke across two lines without a hyphen ("enforceme" / "nt action") is joined back when
+    the whole word occurs in the document."""
     text = lines[0].text
-    for line in lines[1:]:
-        text = join_lines(text, line.text)
+    for before, line in zip(lines, lines[1:], strict=False):
+        head = line.text.split(" ", 1)[0]
+        broken = " " not in before.text and head[:1].islower() and (before.text + head).lower() in vocabulary
+        text = text + line.text if broken else join_lines(text, line.text)
     bullet = bool(_BULLET.match(text))
     return RawParagraph(
         text=_BULLET.sub("", text).strip() if bullet else text,
@@ -233,6 +291,7 @@ def _running_heads(pages: list[_Page]) -> set[str]:
 def _blocks(pages: list[_Page]) -> list[Block]:
     """Paragraphs and tables in reading order, running heads and page numbers dropped."""
     heads = _running_heads(pages)
+    vocabulary = set().union(*(page.vocabulary for page in pages))
     blocks: list[Block] = []
     pending: list[_Line] = []
     page_of_pending = 0
@@ -249,8 +308,8 @@ def _blocks(pages: list[_Page]) -> list[Block]:
             if isinstance(item, list):
                 flush()
                 rows = tuple(RawRow(index=i, page=page.number, cells=tuple(
-                    RawCell(raw="\n".join(p.text for p in paragraphs), paragraphs=paragraphs)
-                    for paragraphs in row)) for i, row in enumerate(item))
+                    _raw_cell(_cell_paragraphs(cell, page.number, vocabulary)) for cell in row))
+                    for i, row in enumerate(item))
                 blocks.append(RawTable(index=tables, rows=rows, page=page.number))
                 tables += 1
                 continue
@@ -264,6 +323,10 @@ def _blocks(pages: list[_Page]) -> list[Block]:
             pending.append(line)
         flush()
     return blocks
+
+
+def _raw_cell(paragraphs: tuple[RawParagraph, ...]) -> RawCell:
+    return RawCell(raw="\n".join(p.text for p in paragraphs), paragraphs=paragraphs)
 
 
 def _new_paragraph(previous: _Line, line: _Line) -> bool:

@@ -14,11 +14,12 @@ from pathlib import Path
 
 from loaders.errors import ReportLoadError
 from loaders.models import Block, RawCell, RawParagraph, RawReport, RawRow, RawTable, SourceInfo
+from loaders.textutil import BULLET_CHARS
 
 NAME = "text"
 SUFFIXES = (".md", ".markdown", ".txt", ".text", ".htm", ".html")
 
-_BULLET = re.compile(r"^\s*(?:[•●▪◦·‣-]|\*(?!\*))\s+")
+_BULLET = re.compile(rf"^\s*(?:[{BULLET_CHARS}-]|\*(?!\*))\s+")
 _HEADING = re.compile(r"^\s*#{1,6}\s*")
 # Markdown emphasis: **bold** / __bold__ (group 2) and *italic* (group 3).
 EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)([^*]+?)(?<!\s)\*(?![\w*])")

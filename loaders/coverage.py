@@ -1,0 +1,77 @@
+"""Coverage accounting: which of the document's text the readers used, and what they did not.
+
+Every reader marks the paragraphs it takes (as metadata, heading, synopsis, title, rating
+or note) in one `Usage`. Whatever is left unmarked is counted as unread, so a table or a
+section the loader did not understand shows up as a low coverage with its text listed,
+never as a silent loss. Characters are letters and digits only: separators, bullets and
+white space are layout, not text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from loaders.models import Block, Coverage, RawCell, RawParagraph, RawReport, RawRow, RawTable, UnreadText
+
+_TEXT_CHAR = re.compile(r"\w")
+MAX_UNREAD_LISTED = 200  # the unread items kept with a report (the share counts them all)
+
+
+def text_chars(text: str) -> int:
+    """Letters and digits in ``text``."""
+    return len(_TEXT_CHAR.findall(text))
+
+
+class Usage:
+    """The paragraphs of one `RawReport` that a reader used, by identity, with the use."""
+
+    def __init__(self) -> None:
+        self._kinds: dict[int, str] = {}
+
+    def mark(self, kind: str, *items: RawParagraph | RawCell | RawRow | None) -> None:
+        """Mark paragraphs (or every paragraph of cells and rows) as used for ``kind``."""
+        for item in items:
+            for paragraph in _paragraphs_of(item):
+                self._kinds.setdefault(id(paragraph), kind)
+
+    def is_used(self, paragraph: RawParagraph) -> bool:
+        """Whether a reader took this paragraph."""
+        return id(paragraph) in self._kinds
+
+    def measure(self, raw: RawReport) -> Coverage:
+        """The coverage of ``raw``: used characters, all characters, and what was not read."""
+        used = total = 0
+        unread: list[UnreadText] = []
+        for where, paragraph in _located_paragraphs(raw.blocks):
+            n = text_chars(paragraph.text)
+            total += n
+            if self.is_used(paragraph):
+                used += n
+            elif n:
+                unread.append(UnreadText(where, paragraph.text))
+        return Coverage(used, total, tuple(unread[:MAX_UNREAD_LISTED]))
+
+
+def _paragraphs_of(item: RawParagraph | RawCell | RawRow | None) -> tuple[RawParagraph, ...]:
+    if item is None:
+        return ()
+    if isinstance(item, RawParagraph):
+        return (item,)
+    if isinstance(item, RawCell):
+        return item.paragraphs
+    return tuple(p for cell in item.cells for p in cell.paragraphs)
+
+
+def _located_paragraphs(blocks: tuple[Block, ...]):
+    """(where, paragraph) for every paragraph of the document, in tables too."""
+    for index, block in enumerate(blocks):
+        if isinstance(block, RawParagraph):
+            page = f"page {block.page}, " if block.page else ""
+            yield f"{page}paragraph {index}", block
+            continue
+        table: RawTable = block
+        for row in table.rows:
+            page = f"page {row.page}, " if row.page else ""
+            for j, cell in enumerate(row.cells):
+                for paragraph in cell.paragraphs:
+                    yield f"{page}table {table.index}, row {row.index}, column {j + 1}", paragraph
