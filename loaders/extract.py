@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from loaders.lexicon import CAUSES, lexicon
+from loaders.lexicon import CAUSES, lexicon, matches
 from loaders.models import (
     Action,
     DelayCause,
@@ -45,7 +45,16 @@ class SentenceFacts:
 
     sentence: str
     hits: list[Hit] = field(default_factory=list)
-    causes: dict[str, str] = field(default_factory=dict)  # cause -> matched words
+    known_causes: dict[str, str] | None = None  # cause -> matched words, once read
+    folded: str = ""
+    origin: list[int] = field(default_factory=list)
+
+    @property
+    def causes(self) -> dict[str, str]:
+        """The causes the sentence names, read when first asked (most sentences never are)."""
+        if self.known_causes is None:
+            self.known_causes = causes_in(self.sentence, self.folded, self.origin)
+        return self.known_causes
 
     @property
     def delayed(self) -> bool:
@@ -59,7 +68,17 @@ class SentenceFacts:
 
 
 def _spans(patterns: list[re.Pattern[str]], folded: str) -> list[tuple[int, int]]:
-    return [m.span() for p in patterns for m in p.finditer(folded)]
+    return [span for p in patterns for span in matches(p, folded)]
+
+
+def _clauses(patterns: list[re.Pattern[str]], folded: str) -> list[tuple[int, int]]:
+    """The whole clauses (between full stops and semicolons) in which a pattern matches."""
+    found = []
+    for start, end in _spans(patterns, folded):
+        left = max(folded.rfind(". ", 0, start), folded.rfind(";", 0, start))
+        right = min((i for i in (folded.find(". ", end), folded.find(";", end)) if i >= 0), default=len(folded))
+        found.append((left + 1, right))
+    return found
 
 
 def _inside(span: tuple[int, int], blockers: list[tuple[int, int]]) -> bool:
@@ -79,31 +98,51 @@ def read_sentence(sentence: str, period_end: str | None = None) -> SentenceFacts
     """Delay, causes, funding and timing stated in one sentence."""
     lex = lexicon()
     folded, origin = fold_with_map(sentence)
-    facts = SentenceFacts(sentence=sentence)
+    facts = SentenceFacts(sentence=sentence, folded=folded, origin=origin)
 
     def hit(kind: str, span: tuple[int, int], **extra: object) -> None:
         facts.hits.append(Hit(kind, span[0], span[1], _words(sentence, origin, *span), **extra))
 
-    denied = _spans(lex.not_delay, folded)
-    delay_spans = sorted(s for s in _spans(lex.delay, folded) if not _inside(s, denied))
+    denied = _spans(lex.not_delay, folded) + _clauses(lex.not_delay_clause, folded)
+    delay_spans = sorted(s for s in _found(lex.delay, "delay", folded) if not _inside(s, denied))
     for span in _merge(delay_spans):
         hit("delay", span)
-    not_secured = _spans(lex.not_secured, folded)
-    for kind, patterns in (("secured", lex.secured), ("sought", lex.sought)):
-        for span in _merge(sorted(_spans(patterns, folded))):
-            if kind == "secured" and _inside(span, not_secured):
-                continue
+    secured = [s for s in _merge(sorted(_found(lex.secured, "secured", folded)))
+               if not _inside(s, _spans(lex.not_secured, folded))]
+    sought = [s for s in _merge(sorted(_found(lex.sought, "sought", folded)))
+              if not _overlaps(s, _spans(lex.not_sought, folded))
+              and not _within(s, secured)]  # "the funds needed were obtained": secured, not sought
+    for kind, spans in (("secured", secured), ("sought", sought)):
+        for span in spans:
             hit(kind, span)
-    if facts.delayed:
-        not_cause = _spans(lex.not_cause, folded)
-        for cause in CAUSES:
-            spans = [s for s in _spans(lex.causes[cause], folded) if not _inside(s, not_cause)]
-            if spans:
-                first = min(spans)
-                facts.causes[cause] = _words(sentence, origin, *first)
     _timing(facts, folded, origin, period_end, hit)
     facts.hits.sort(key=lambda h: h.start)
     return facts
+
+
+def _found(patterns: list[re.Pattern[str]], label: str, folded: str) -> list[tuple[int, int]]:
+    """Spans of a label's phrases, then of its two-part rules (`loaders.lexicon.Near`) where
+    no phrase already matched: a phrase quotes the words that say it best."""
+    phrases = _spans(patterns, folded)
+    near = [span for rule in lexicon().near[label] for span in rule.spans(folded) if not _overlaps(span, phrases)]
+    return phrases + near
+
+
+def causes_in(sentence: str, folded: str, origin: list[int]) -> dict[str, str]:
+    """The causes a sentence names (cause -> the words), whether or not it says what they delay."""
+    lex = lexicon()
+    not_cause = _spans(lex.not_cause, folded)
+    found = {cause: [s for s in _found(lex.causes[cause], cause, folded) if not _inside(s, not_cause)]
+             for cause in CAUSES}
+    return {cause: _words(sentence, origin, *spans[0]) for cause, spans in found.items() if spans}
+
+
+def _within(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
+    return any(start <= span[0] and span[1] <= end for start, end in others)
+
+
+def _overlaps(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
+    return any(start < span[1] and span[0] < end for start, end in others)
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -212,6 +251,23 @@ def _attach(action: Action, facts: SentenceFacts, kinds: set[str], where: Where)
             action.timing.append(TimingFact(h.kind, h.value or "", h.window[0], h.window[1], evidence))  # type: ignore[arg-type]
 
 
+def _explain_neighbours(action: Action, previous: SentenceFacts | None, facts: SentenceFacts) -> None:
+    """A delay and its cause in two sentences next to each other in one action's notes:
+    "X was postponed. The Police did not nominate ..." or "The funds were not disbursed.
+    The action is a year behind schedule." The cause sentence is the evidence."""
+    if previous is None or previous.delayed == facts.delayed:
+        return
+    cause_sentence = facts if previous.delayed else previous
+    _explain(action, cause_sentence)
+
+
+def _explain(action: Action, facts: SentenceFacts) -> None:
+    """Add the causes a sentence states to an action already said to be delayed."""
+    for cause, words in facts.causes.items():
+        if not any(c.cause == cause and c.evidence.sentence == facts.sentence for c in action.delay_causes):
+            action.delay_causes.append(DelayCause(cause, Evidence(facts.sentence, "notes", words)))  # type: ignore[arg-type]
+
+
 ALL_KINDS = {"delay", "secured", "sought", "planned_start", "expected_completion"}
 
 
@@ -224,9 +280,13 @@ def extract(report: Report) -> None:
     """
     end = report.period.end
     for action in report.actions:
+        previous: SentenceFacts | None = None
         for note in action.notes:
             for sentence in split_sentences(note.text):
-                _attach(action, read_sentence(sentence, end), ALL_KINDS, "notes")
+                facts = read_sentence(sentence, end)
+                _attach(action, facts, ALL_KINDS, "notes")
+                _explain_neighbours(action, previous, facts)
+                previous = facts
     by_code = {a.code: a for a in report.actions}
     known = list(by_code)
     for paragraph in report.synopsis:
@@ -237,7 +297,7 @@ def extract(report: Report) -> None:
             facts = read_sentence(sentence, end)
             folded, _ = fold_with_map(sentence)
             for i, codes in _targets(facts, folded, named).items():
-                single = SentenceFacts(sentence, [facts.hits[i]], facts.causes)
+                single = SentenceFacts(sentence, [facts.hits[i]], known_causes=facts.causes)
                 for code in codes:
                     _attach(by_code[code], single, ALL_KINDS, "synopsis")
     for action in report.actions:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from loaders.evaluate import evaluate
@@ -114,28 +116,63 @@ def test_read_sentence(sentence: str, delayed: bool, causes: set[str], funding: 
     assert facts_.statuses() == funding
 
 
-# Regression floors for `python -m loaders.evaluate`: the lexicon was written with the
-# labelled set in view (in-sample figures); the held-out set was written separately and
-# never used to tune it. A change that lowers a figure below its floor fails here.
-FLOORS = {
-    "labelled_sentences.csv": {"precision": 0.95, "recall": 0.85},
-    "heldout_sentences.csv": {"precision": 0.90, "recall": 0.20},
+# Floors for `python -m loaders.evaluate`, each at most 0.03 below what was measured, so a
+# change that lowers a figure fails here. The development set is ../shared/eval (written
+# independently of the lexicon; read from ../shared, never copied); the tuning set is the
+# one the lexicon's authors read while writing rules (tests/data/extract). Measured on
+# both: tests/README.md and the issue notes say how recall looks on wording nobody tuned to.
+DEV_SET = ROOT.parent / "shared" / "eval" / "note_sentences.csv"
+DEV_FLOORS = {  # label: (precision, recall)
+    "delayed": (0.97, 0.97), "funding": (0.97, 0.97), "coordination": (0.97, 0.97),
+    "capacity": (0.97, 0.97), "approval": (0.97, 0.91), "external": (0.97, 0.97),
+    "unspecified": (0.97, 0.97), "secured": (0.97, 0.97), "sought": (0.97, 0.97),
 }
-HELDOUT_DELAYED_RECALL = 0.80
+TUNING_FLOORS = {
+    "delayed": (0.97, 0.95), "funding": (0.97, 0.94), "coordination": (0.97, 0.88),
+    "capacity": (0.97, 0.88), "approval": (0.94, 0.90), "external": (0.97, 0.97),
+    "unspecified": (0.76, 0.97), "secured": (0.94, 0.93), "sought": (0.96, 0.97),
+}
+TARGETS = {  # issue 11: label -> (precision, recall) on the development set
+    "delayed": (0.95, 0.92), "unspecified": (0.80, 0.0),
+    **{label: (0.90, 0.85) for label in ("funding", "coordination", "capacity", "approval", "external",
+                                         "secured", "sought")},
+}
 
 
-@pytest.mark.parametrize("name", sorted(FLOORS))
-def test_lexicon_precision_and_recall(name: str) -> None:
-    result = evaluate(LABELLED / name)
-    assert result.rows >= 75
-    floors = FLOORS[name]
-    for label, score in result.scores.items():
-        if label == "unspecified":  # by definition, what the other causes miss
-            continue
-        assert score.precision >= floors["precision"], (label, score)
-        assert score.recall >= floors["recall"], (label, score)
-    if name.startswith("heldout"):
-        assert result.scores["delayed"].recall >= HELDOUT_DELAYED_RECALL
+@pytest.mark.parametrize(("path", "floors"), [(DEV_SET, DEV_FLOORS), (LABELLED / "labelled_sentences.csv",
+                                                                        TUNING_FLOORS)], ids=["development", "tuning"])
+def test_precision_and_recall_floors(path: Path, floors: dict[str, tuple[float, float]]) -> None:
+    assert path.exists(), f"{path} is missing: the development set is read from ../shared/eval"
+    result = evaluate(path)
+    assert result.rows >= 150
+    low = {label: (round(s.precision, 2), round(s.recall, 2)) for label, s in result.scores.items()
+           if s.precision < floors[label][0] or s.recall < floors[label][1]}
+    assert not low, f"below the floors {floors}: {low}"
+
+
+def test_development_set_meets_the_targets() -> None:
+    result = evaluate(DEV_SET)
+    for label, (precision, recall) in TARGETS.items():
+        score = result.scores[label]
+        assert score.precision >= precision and score.recall >= recall, (label, score)
+
+
+def test_no_sentence_is_shared_between_tuning_and_evaluation() -> None:
+    """A tuning sentence repeated or closely paraphrased in an evaluation set, or in a shipped
+    report, would turn a measurement into a memory test."""
+    from tests.sentence_sets import EVALUATION, TUNING, near_duplicates, report_sentences, sentences
+
+    others = [s for path in EVALUATION for _, s in sentences(path)] + list(report_sentences())
+    assert not near_duplicates(sentences(TUNING), others)
+
+
+def test_the_duplicate_check_sees_a_paraphrase() -> None:
+    from tests.sentence_sets import near_duplicates
+
+    found = near_duplicates([("x", "Cette action accuse un retard par rapport au calendrier initial.")],
+                            ["Cette action est en retard par rapport au calendrier initial."])
+    assert [f[0] for f in found] == ["x"]
+    assert not near_duplicates([("y", "Funding was secured from the EU.")], ["The workshop took place in May."])
 
 
 def test_labelled_set_covers_three_languages_and_every_cause() -> None:
