@@ -82,9 +82,10 @@ def screenshot(page: Page, name: str) -> Path:
 
 def test_compare_renders_its_charts(browser: Browser, app_url: str) -> None:
     page, _ = open_page(browser, f"{app_url}/compare", "Parties side by side across meetings")
-    titles = page.locator(".js-plotly-plot .gtitle").all_text_contents()
-    assert "Each Party's own ratings at each meeting, as shares of its actions" in titles
-    assert "Party self-rating vs Secretariat rating, as shares of the actions" in titles
+    titles = page.locator(".js-plotly-plot .gtitle")  # charts draw one after another: wait for each
+    for title in ("Each Party's own ratings at each meeting, as shares of its actions",
+                  "Party self-rating vs Secretariat rating, as shares of the actions"):
+        expect(titles.filter(has_text=title)).to_have_count(1, timeout=RENDER_TIMEOUT_MS)
     expect(page.get_by_text("no report").first).to_be_visible()  # a missed meeting says so on its bar
     assert_no_error(page)
     screenshot(page, "compare")
@@ -133,8 +134,10 @@ def test_report_shows_hostile_text_inert(browser: Browser, app_url: str) -> None
 
 def test_data_quality_renders_and_links_to_a_report(browser: Browser, app_url: str) -> None:
     page, _ = open_page(browser, f"{app_url}/data_quality", "Every issue")
-    titles = page.locator(".js-plotly-plot .gtitle").all_text_contents()
-    assert any(t.startswith("Quality issues by issue type") for t in titles)
+    titles = page.locator(".js-plotly-plot .gtitle")
+    expect(titles.filter(has_text=re.compile("^Quality issues by issue type"))).to_have_count(
+        1, timeout=RENDER_TIMEOUT_MS)
+    expect(page.get_by_text("How much of each report was read")).to_be_visible()  # coverage per report
     assert_no_error(page)
     screenshot(page, "data_quality")
     page.get_by_role("link", name="Republic of Examplia · SC70").first.click()
