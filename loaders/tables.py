@@ -192,7 +192,8 @@ def _code_column(row: RawRow) -> int | None:
     return next((j for j, cell in enumerate(row.cells) if _ACTION_START.match(cell.text)), None)
 
 
-def _is_rating_like(text: str) -> bool:
+def is_rating_like(text: str) -> bool:
+    """A rating of the scale or a template placeholder standing for one ("[ON TRACK]", "[PROGRESS RATING]")."""
     return reference().rating(clean_label(text)).kind in ("rating", "placeholder")
 
 
@@ -274,7 +275,7 @@ def _detect_layout(table: RawTable, action_rows: list[RawRow]) -> RowLayout:
     code = Counter(_code_column(r) for r in action_rows).most_common(1)[0][0]
     first_action = table.rows.index(action_rows[0])
     headers = [r for r in table.rows[:first_action] if not _is_pillar_row(r)]
-    ratings = Counter(j for r in action_rows for j, c in enumerate(r.cells) if j != code and _is_rating_like(c.text))
+    ratings = Counter(j for r in action_rows for j, c in enumerate(r.cells) if j != code and is_rating_like(c.text))
     rating = ratings.most_common(1)[0][0] if ratings else next(
         (j for j in range(code + 1, width) if re.search(r"rating|evaluation|status|note|calificacion|estado|statut",
                                                          _header_text(headers, j))), None)

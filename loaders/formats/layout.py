@@ -26,7 +26,7 @@ from pathlib import Path
 from loaders.formats.text import decode, has_markup, is_text
 from loaders.models import Block, RawCell, RawParagraph, RawReport, RawRow, RawTable, SourceInfo
 from loaders.reference import reference
-from loaders.tables import ACTION_CODE
+from loaders.tables import ACTION_CODE, is_rating_like
 from loaders.textutil import BULLET_CHARS, fold, join_lines
 
 NAME = "layout"
@@ -386,7 +386,7 @@ def _split_at_columns(segments: list[tuple[int, str]], starts: list[int]) -> lis
                 continue
             spaces = sorted((k for k in range(cut - 3, cut + 4) if 0 < k < len(text) - 1 and text[k] == " "),
                             key=lambda k: abs(k - cut))
-            space = next((k for k in spaces if _opens_rating(text[k + 1:]) or _is_rating(text[:k])), None)
+            space = next((k for k in spaces if _opens_rating(text[k + 1:]) or is_rating_like(text[:k])), None)
             if space is not None:
                 out.append((start, text[:space].rstrip()))
                 start, text = start + space + 1, text[space + 1:]
@@ -394,16 +394,12 @@ def _split_at_columns(segments: list[tuple[int, str]], starts: list[int]) -> lis
     return out
 
 
-def _is_rating(text: str) -> bool:
-    return reference().rating(text).kind in ("rating", "placeholder")
-
-
 def _opens_rating(text: str) -> bool:
     """Text that starts with a rating label or its first long word ("Partial", "[PROGRESS")."""
     if text.startswith("["):
         return True
     words = fold(text).split()
-    return bool(words) and any(_is_rating(" ".join(words[:n])) for n in range(1, min(len(words), 7) + 1)) \
+    return bool(words) and any(is_rating_like(" ".join(words[:n])) for n in range(1, min(len(words), 7) + 1)) \
         or bool(words) and len(words[0]) >= 6 and words[0] in _rating_first_words()
 
 
