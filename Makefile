@@ -5,9 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DB := data/niap.duckdb
 PORT ?= 8501
-DATA_FILES := $(shell find data/raw data/demo data/reference loaders -type f -not -name '*.pyc' -not -path '*/__pycache__/*' 2>/dev/null) data/schema.sql
+DATA_FILES := $(shell find data/raw data/demo data/reference loaders -type f -not -name '*.pyc' -not -path '*/__pycache__/*' -not -path 'loaders/devtools/*' 2>/dev/null) data/schema.sql
 
-.PHONY: help run app test lint build tools chromium office clean
+.PHONY: help run app test lint build tools chromium office clean screenshots
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
@@ -48,6 +48,10 @@ chromium office: tools
 test: $(VENV)/.dev tools ## install what tests need and run the whole suite
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q
+
+screenshots: $(VENV)/.dev tools ## refresh the README screenshots (dashboard/assets/) from the browser tests
+	$(PY) -m pytest -q tests/test_browser.py -k renders_its_charts
+	cp tests/output/screenshots/overview.png tests/output/screenshots/ratings.png dashboard/assets/
 
 lint: $(VENV)/.dev ## ruff
 	$(VENV)/bin/ruff check .

@@ -28,10 +28,10 @@ os.environ["NIAP_DB"] = {db!r}
 import duckdb
 import streamlit as st
 from streamlit.testing.v1 import AppTest
-from dashboard.app import PAGES
+from dashboard.navigation import VIEWS
 app = os.path.join({root!r}, "dashboard", "app.py")
 pages = {{}}
-for path, title, _ in PAGES:
+for _, path, title, _ in VIEWS:
     st.cache_data.clear()
     at = AppTest.from_file(app, default_timeout=300)
     at.switch_page(path)

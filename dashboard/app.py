@@ -1,11 +1,9 @@
 """Entry point: ``streamlit run dashboard/app.py`` (or ``make run``).
 
-Streamlit runs this file as a script with only ``dashboard/`` on ``sys.path``; the pages
-import ``dashboard.*``, so the project folder is added first.
-
-The sidebar filters are drawn here, before the page runs, so every page sees the same
-selection and the selection stays in the URL when moving between pages. Pages link to
-each other with `page_link`, which keeps the filters.
+Every request runs this file: it draws the shared sidebar filters, then the view
+`st.navigation` picks (dashboard/views/), so a shared link opened first on a fresh
+server works like any other. Streamlit runs it with only ``dashboard/`` on
+``sys.path``; the views import ``dashboard.*``, so the project folder is added first.
 """
 
 from __future__ import annotations
@@ -19,45 +17,24 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
-from dashboard import downloads, filters, queries  # noqa: E402
-from dashboard.db import current_db  # noqa: E402
-from dashboard.filters import page_link  # noqa: E402  (re-exported for pages)
-
-__all__ = ["PAGES", "page_link", "run"]
-
-APP_DIR = Path(__file__).resolve().parent
-
-# file, title, icon: in navigation order. A page whose file does not exist (yet) is skipped.
-PAGES = (
-    ("pages/overview.py", "Overview", ":material/dashboard:"),
-    ("pages/ratings.py", "Ratings", ":material/stacked_bar_chart:"),
-    ("pages/delays.py", "Delays & causes", ":material/schedule:"),
-    ("pages/funding.py", "Funding gaps", ":material/savings:"),
-    ("pages/compare.py", "Compare", ":material/compare_arrows:"),
-    ("pages/report.py", "Report", ":material/description:"),
-    ("pages/data_quality.py", "Data quality", ":material/rule:"),
-)
-
-
-def navigation_pages() -> list[st.Page]:
-    """The pages whose files exist, the first (Overview) as the default."""
-    return [
-        st.Page(path, title=title, icon=icon, default=(path == PAGES[0][0]))
-        for path, title, icon in PAGES
-        if (APP_DIR / path).is_file()
-    ]
+from dashboard import db, downloads, filters  # noqa: E402
+from dashboard.navigation import VIEWS  # noqa: E402
+from dashboard.queries import options  # noqa: E402
 
 
 def run() -> None:
-    """Configure the page, draw the shared filters and run the selected page."""
+    """Configure the page, draw the shared filters and run the selected view."""
     st.set_page_config(page_title="NIAP progress", layout="wide")
-    navigation = st.navigation(navigation_pages())
-    db = current_db()
-    filters.sidebar(queries.party_options(db), queries.meeting_options(db), queries.pillar_options(db))
+    navigation = st.navigation([
+        st.Page(path, title=title, icon=icon, default=(i == 0))
+        for i, (_, path, title, icon) in enumerate(VIEWS)
+    ])
+    source = db.source()
+    filters.sidebar(source.ask(options.parties), source.ask(options.meetings), source.ask(options.pillars))
     downloads.start_page()
     navigation.run()
     downloads.page_pack(getattr(navigation, "title", "page"))
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # Streamlit runs the file as __main__
     run()

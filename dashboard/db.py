@@ -1,19 +1,27 @@
-"""The database the dashboard reads: where it is, and one cached read-only connection.
+"""The database the dashboard reads: where it is, one cached read-only connection, and
+the one cache of query results (`AppSource.ask`).
 
 Only ``loaders`` writes the database. A rebuild writes a new file and renames it over
-the old one, so connections are keyed by the file's path and modification time: the
-next rerun after a rebuild opens the new file.
+the old one, so connections and results are keyed by the file's path and modification
+time: the next rerun after a rebuild opens the new file.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import duckdb
 import streamlit as st
+
+from dashboard.escape import code
+
+T = TypeVar("T")
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "data" / "niap.duckdb"
@@ -30,18 +38,6 @@ class DbFile(NamedTuple):
 def db_path() -> Path:
     """``$NIAP_DB`` or data/niap.duckdb in the project."""
     return Path(os.environ.get("NIAP_DB") or DEFAULT_DB)
-
-
-def code(text: object) -> str:
-    """``text`` as a Markdown code span, so Streamlit shows it literally."""
-    text = str(text)
-    longest, run = 0, 0
-    for char in text:
-        run = run + 1 if char == "`" else 0
-        longest = max(longest, run)
-    fence = "`" * (longest + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def current_db() -> DbFile:
@@ -97,3 +93,47 @@ def connection(db: DbFile) -> duckdb.DuckDBPyConnection:
             icon=":material/database:",
         )
         st.stop()
+
+
+def run(db: DbFile, question: Callable[..., T], *args: Any) -> T:
+    """``question(cursor, *args)`` on the shared read-only connection, uncached.
+
+    A cursor per query: Streamlit runs sessions on several threads, and DuckDB wants one
+    cursor per thread. The result is fetched in full before the cursor closes.
+    """
+    cursor = connection(db).cursor()
+    try:
+        return question(cursor, *args)
+    except duckdb.CatalogException as e:
+        st.error(
+            f"The database {code(db.path)} lacks a view this page needs "
+            f"({code(str(e).splitlines()[0])}); it was probably built by an older version "
+            f"of the loaders. Rebuild it with {BUILD_COMMANDS}.",
+            icon=":material/database:",
+        )
+        st.stop()
+    finally:
+        cursor.close()
+
+
+@st.cache_data(show_spinner=False, max_entries=2048)
+def _cached(db: DbFile, question: str, args: tuple) -> Any:
+    module, name = question.split(":")
+    return run(db, getattr(importlib.import_module(module), name), *args)
+
+
+@dataclass(frozen=True)
+class AppSource:
+    """The app's `dashboard.queries.Source`: every question goes through one cache, keyed by
+    the database file's version, the question and its arguments (hashable: str, tuples,
+    the frozen `Filters`)."""
+
+    db: DbFile
+
+    def ask(self, question: Callable[..., T], *args: Any) -> T:
+        return _cached(self.db, f"{question.__module__}:{question.__qualname__}", args)
+
+
+def source() -> AppSource:
+    """The source of this run's data (stops the page with instructions when the database is missing)."""
+    return AppSource(current_db())

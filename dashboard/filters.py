@@ -10,20 +10,16 @@ Pages read the current selection with `current()` and turn it into SQL with `Fil
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 
-from dashboard.selection import UNMAPPED_PILLAR, Filters
+from dashboard.selection import UNMAPPED_PILLAR, UNMAPPED_PILLAR_NAME, Filters
 
 __all__ = ["UNMAPPED_PILLAR", "Filters", "current", "describe", "names", "page_link", "query_params", "sidebar"]
 
-APP_DIR = Path(__file__).resolve().parent
 _STATE_KEY = "_niap_filters"
 _NAMES_KEY = "_niap_filter_names"
 _LABELS_KEY = "_niap_filter_labels"
-UNMAPPED_PILLAR_NAME = "Other (a Party's own pillar)"
 
 
 def sidebar(parties: pd.DataFrame, meetings: pd.DataFrame, pillars: pd.DataFrame) -> Filters:
@@ -68,26 +64,8 @@ def sidebar(parties: pd.DataFrame, meetings: pd.DataFrame, pillars: pd.DataFrame
 
 
 def current() -> Filters:
-    """The selection made in the sidebar on this run.
-
-    Pages call this before drawing anything. It also repairs the first page a fresh
-    server opens from a link (/ratings?party=...): Streamlit then runs the page file
-    alone, in its legacy mode for apps with a ``pages/`` folder, until some run of the
-    entrypoint has called ``st.navigation``. In that case the entrypoint is run here
-    (it draws the sidebar and the page), and this outer run stops.
-    """
-    if _run_without_entrypoint():
-        from dashboard.app import run  # the entrypoint imports this module
-
-        run()
-        st.stop()
+    """The selection made in the sidebar on this run (app.py draws the sidebar before the view)."""
     return st.session_state.get(_STATE_KEY, Filters())
-
-
-def _run_without_entrypoint() -> bool:
-    from streamlit.runtime.pages_manager import PagesManager
-
-    return bool(PagesManager.uses_pages_directory) and st.runtime.exists()
 
 
 def names() -> dict[str, str]:
@@ -105,12 +83,11 @@ def describe() -> str:
     return current().describe(names())
 
 
-def page_link(page: str | Path, label: str, *, icon: str | None = None, help: str | None = None,
+def page_link(view: str, label: str, *, icon: str | None = None, help: str | None = None,
               query: dict[str, str | list[str]] | None = None) -> None:
-    """A link to another page (path relative to dashboard/, e.g. "pages/report.py") that
-    keeps the sidebar filters, plus any page-specific ``query`` (e.g. {"report": "KHM-SC66"}).
-    Nothing is drawn while the page's file does not exist (it is not in the navigation)."""
-    if not (APP_DIR / page).is_file():
-        return
-    st.page_link(page, label=label, icon=icon, help=help,
+    """A link to another view (its name, e.g. "report") that keeps the sidebar filters, plus
+    any view-specific ``query`` (e.g. {"report": "KHM-SC66"})."""
+    from dashboard.navigation import view_path
+
+    st.page_link(view_path(view), label=label, icon=icon, help=help,
                  query_params={**query_params(), **(query or {})})

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 UNMAPPED_PILLAR = "other"  # a Party's own pillar that maps to no standard pillar
+UNMAPPED_PILLAR_NAME = "Other (a Party's own pillar)"
 
 
 @dataclass(frozen=True)

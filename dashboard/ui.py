@@ -1,24 +1,28 @@
-"""Streamlit pieces every page uses: the filter line, empty states, a chart with its
-table view, and the caption that names the source and says when demo data is in."""
+"""Streamlit pieces every view uses: the selection line, empty states, a panel (chart, its
+table, caption and downloads), links to one report, and bar selections."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable
+from urllib.parse import urlencode
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import downloads, filters
+from dashboard.escape import markdown  # noqa: F401  (views use ui.markdown)
+from dashboard.navigation import url_path
+from dashboard.panels import DEMO_NOTE, Empty, Panel  # noqa: F401  (DEMO_NOTE re-exported for views)
 
-DEMO_WORDS = "includes demo data (fictional Parties)"
-MAX_FILES_NAMED = 3
+FORMATS = {
+    "pct": st.column_config.NumberColumn(format="%.1f%%"),
+    "points": st.column_config.NumberColumn(format="%+.1f"),
+}
 
 
-def filter_line() -> None:
-    """Say what the sidebar filters select, so a change is announced on the page."""
-    st.caption(f"Showing: {filters.describe()}.", help="Change the selection in the sidebar filters.")
+def selection_line() -> None:
+    """Say what the sidebar selects, so a change of filter is announced on the page."""
+    st.caption(markdown(f"Showing: {filters.describe()}."), help="Change the selection in the sidebar filters.")
 
 
 def nothing_selected(what: str) -> None:
@@ -31,49 +35,40 @@ def nothing_selected(what: str) -> None:
         hints.append("switch on 'Include demo data' (only one real report ships with the project)")
     if not hints:
         hints.append("load progress reports with `python -m loaders load FILE`")
-    st.info(f"No {what} in this selection ({filters.describe()}). To see some, " + ", or ".join(hints) + ".",
-            icon=":material/filter_alt_off:")
+    st.info(markdown(f"No {what} in this selection ({filters.describe()}). To see some, ")
+            + ", or ".join(hints) + ".", icon=":material/filter_alt_off:")
 
 
-def source_text(view: str, files: Iterable[str], *, demo: bool, what: str = "progress report") -> str:
-    """"Source: 3 progress report files (a.md, b.docx, c.pdf) via the out_actions view; includes
-    demo data (fictional Parties)." ``view`` names the view(s): "out_actions view"."""
-    names = sorted({f for f in files if isinstance(f, str) and f})
-    if not names:
-        listed = f"the selected {what}s"
-    else:
-        shown = ", ".join(names[:MAX_FILES_NAMED]) + (", …" if len(names) > MAX_FILES_NAMED else "")
-        noun = "file" if len(names) == 1 else "files"
-        listed = f"{len(names)} {what} {noun} ({shown})"
-    text = f"Source: {listed} via the {view}"
-    return text + (f"; {DEMO_WORDS}." if demo else ".")
+def empty(state: Empty) -> None:
+    """The empty state of a panel: what is missing and what to change."""
+    st.info(markdown(state.message), icon=":material/filter_alt_off:")
 
 
-def figure_source(view: str, files: Iterable[str], *, demo: bool) -> str:
-    """The short source line drawn inside a chart (so a saved PNG still names it)."""
-    n = len({f for f in files if isinstance(f, str) and f})
-    listed = f"{n} progress report file{'s' if n != 1 else ''}" if n else "the selected progress reports"
-    return f"Source: {listed}, {view}" + (f"; {DEMO_WORDS}." if demo else ".")
-
-
-def chart_block(figure: go.Figure, *, alt: str, table: pd.DataFrame, caption: str, key: str,
-                column_config: dict[str, Any] | None = None, on_select: Callable[[], None] | None = None,
-                filename: str = "niap_chart") -> None:
-    """A chart and the table of its numbers in tabs (Chart | Table), then the caption.
+def show(panel: Panel | Empty, *, on_select: Callable[[], None] | None = None,
+         column_config: dict | None = None) -> bool:
+    """A panel: the chart and, in a second tab, its numbers; then the caption and the
+    downloads. Report text is shown as text. Returns False for an empty state.
 
     ``on_select``: a callback run when the user selects a bar (the selection is in
-    ``st.session_state[key]``)."""
+    ``st.session_state[panel.name]``)."""
+    if isinstance(panel, Empty):
+        empty(panel)
+        return False
     chart_tab, table_tab = st.tabs(["Chart", "Table"])
     with chart_tab:
         st.plotly_chart(
-            figure, theme=None, alt=alt, key=key,
+            panel.figure, theme=None, alt=panel.alt, key=panel.name,
             on_select=on_select or "ignore", selection_mode="points",
-            config={"displaylogo": False, "toImageButtonOptions": {"filename": filename}},
+            config={"displaylogo": False, "toImageButtonOptions": {"filename": f"niap_{panel.name}", "scale": 2}},
         )
     with table_tab:
-        st.dataframe(table, hide_index=True, column_config=column_config)
-    st.caption(caption)
-    downloads.offer(figure, table, caption=caption, key=key, includes_demo=DEMO_WORDS in caption)
+        config = {c: FORMATS[f] for c, f in panel.formats.items() if c in panel.table.columns}
+        st.dataframe(panel.table, hide_index=True, key=f"{panel.name}-table",
+                     column_config=config | (column_config or {}))
+    caption = f"Source: {panel.source}. {panel.caption}".strip()
+    st.caption(markdown(caption + (f" {DEMO_NOTE}" if panel.includes_demo else "")))
+    downloads.offer(panel)
+    return True
 
 
 def selected_keys(key: str) -> list[str]:
@@ -85,12 +80,21 @@ def selected_keys(key: str) -> list[str]:
     return [p["customdata"][0] for p in points if p.get("customdata")]
 
 
-SHARE = st.column_config.NumberColumn(format="%.1f%%")
+def report_query(report_id: str) -> dict[str, list[str] | str]:
+    """Query parameters of the Report view showing one report, the sidebar filters kept."""
+    return {**filters.query_params(), "report": report_id}
 
 
-def capped(total: int, shown: int, order: str = "in the order of the chart") -> str:
-    """Caption words when a chart shows only some of the selection's Parties."""
-    if shown >= total:
-        return ""
-    return (f" The chart shows {shown} of {total} Parties ({order}) so that it stays readable; choose "
-            "Parties in the sidebar to see others. The Table tab lists them all.")
+def report_url(report_id: str) -> str:
+    """A relative link to the Report view showing one report (for table link columns)."""
+    return f"{url_path('report')}?{urlencode(report_query(report_id), doseq=True)}"
+
+
+def report_link(report_id: str, label: str) -> None:
+    """A link to the Report view showing one report (``?report=KHM-SC66``), filters kept."""
+    filters.page_link("report", markdown(label), icon=":material/description:", query={"report": report_id})
+
+
+def table(frame: pd.DataFrame, **kwargs) -> None:
+    """A table of report text (st.dataframe shows cells as text, never as HTML or Markdown)."""
+    st.dataframe(frame, hide_index=True, **kwargs)

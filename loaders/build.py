@@ -107,6 +107,7 @@ def _load_secretariat_ratings(con: duckdb.DuckDBPyConnection, data_dir: Path, re
         except SideFileError as e:
             result.errors.append(e)
         except duckdb.ConstraintException as e:
-            result.errors.append(SideFileError(path, f"a figure is given twice: {str(e).splitlines()[0]}"))
+            result.errors.append(SideFileError(path, "the database refuses a row (a figure given twice, or a meeting "
+                                                     f"or rating scale it does not know): {str(e).splitlines()[0]}"))
         else:
             result.rating_rows += len(rows)

@@ -1,4 +1,4 @@
-"""Command line (contract in docs/DESIGN.md).
+"""Command line (a contract: the README, "Loading your own reports"; tests/test_cli.py checks it).
 
     python -m loaders parse FILE            print the report as JSON; writes nothing
     python -m loaders load FILE... [--db P] add or replace reports, one transaction each
@@ -156,11 +156,12 @@ def _print_unread(coverage) -> None:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Write a demo corpus of fictional Parties."""
-    from loaders import demo
+    from loaders.devtools.demo import DEFAULT_OUT, generate  # development tools: loaded only for this command
+    from loaders.devtools.demo_plan import DOCX_SHARE, check_arguments
 
-    docx_share = demo.DOCX_SHARE if args.docx_share is None else args.docx_share
-    demo.check_arguments(args.parties, args.pdf_share, docx_share)
-    result = demo.generate(args.out or demo.DEFAULT_OUT, args.parties, args.seed, args.pdf_share, docx_share)
+    docx_share = DOCX_SHARE if args.docx_share is None else args.docx_share
+    check_arguments(args.parties, args.pdf_share, docx_share)
+    result = generate(args.out or DEFAULT_OUT, args.parties, args.seed, args.pdf_share, docx_share)
     print(result.summary())
     return OK
 

@@ -17,17 +17,8 @@ from loaders.coverage import Usage
 from loaders.models import RawParagraph
 from loaders.reference import RatingLookup, reference
 from loaders.sections import AFTER_DETAIL, BodyParagraph, is_heading_like
-from loaders.tables import (
-    PILLAR_LETTER,
-    Entry,
-    PillarRef,
-    TableRead,
-    action_start,
-    add_notes,
-    clean_label,
-    parse_pillar,
-    title_of,
-)
+from loaders.table_cells import PILLAR_LETTER, PillarRef, action_start, clean_label, parse_pillar, title_of
+from loaders.tables import Entry, TableRead, add_notes
 from loaders.textutil import fold, fold_with_map, squash
 
 _LOOKAHEAD = 3  # paragraphs after an action heading in which its rating line may come

@@ -28,7 +28,8 @@ from loaders.models import (
 from loaders.periods import parse_period
 from loaders.reference import reference
 from loaders.sections import Sections, split_sections
-from loaders.tables import Entry, PillarRef, TableRead, read_tables
+from loaders.table_cells import PillarRef
+from loaders.tables import Entry, TableRead, read_tables
 from loaders.textutil import fold, squash
 
 

@@ -4,7 +4,7 @@ Works on any `RawReport`, whatever its format and layout. Part headings are matc
 the template wording of data/reference/template_text.yaml ("PART A", "SECTION B", "PARTE
 C") and with the section names Parties use in their own layouts ("1. SYNOPSIS", "2.
 SUMMARY EVALUATION OF ACTIONS", "3. PROGRESS ON EACH ACTION", "4. NEXT STEPS"). Tables
-are not classified here: `loaders.tables` recognises them by what they hold, and the
+are not classified here: `loaders.table_shapes` recognises them by what they hold, and the
 part a table sits in is only a hint.
 """
 

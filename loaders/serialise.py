@@ -1,4 +1,8 @@
-"""Report -> the JSON of ``python -m loaders parse`` (contract in docs/DESIGN.md)."""
+"""Report -> the JSON of ``python -m loaders parse``.
+
+Its fields are a contract that scripts rely on: tests/test_golden.py compares the output
+with the golden files tests/data/*/groundtruth/*.json.
+"""
 
 from __future__ import annotations
 

@@ -1,8 +1,16 @@
-"""Reports -> DuckDB: idempotent schema, reference tables, one transaction per file.
+"""Reports -> DuckDB: reference tables, one transaction per file (the schema: loaders.database).
 
 A report is keyed by Party and meeting: loading a new version of the same report
 replaces the old rows; loading a file already stored by the same loader version is a
 no-op. Rows are inserted column-wise through Arrow, which keeps large builds fast.
+
+Foreign keys and DuckDB: a row cannot be deleted (nor its key columns updated) in a
+transaction that deleted rows referring to it. So the code tables and reference facts
+are upserted, never deleted, and a new version of a report updates its core_reports row
+in place while its child rows are deleted and written again (docs/data-model.md).
+
+Dates: the models carry 'YYYY-MM' or 'YYYY' strings; the database stores the first day
+of that month or year (DATE) and a precision ('month' or 'year') beside it.
 """
 
 from __future__ import annotations
@@ -12,7 +20,8 @@ import os
 import shutil
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -20,24 +29,19 @@ from typing import Any, Literal
 import duckdb
 import pyarrow as pa
 
-from loaders.errors import LoaderError
-from loaders.models import Party, RawParagraph, RawReport, RawTable, Report
+from loaders.database import SCHEMA_PATH, SchemaVersionError, connect, transaction, utc_now
+from loaders.models import Meeting, Party, RawParagraph, RawReport, RawTable, Report
 from loaders.reference import DATA_DIR, PROJECT_ROOT, REFERENCE_DIR, read_csv
 
-SCHEMA_PATH = DATA_DIR / "schema.sql"
 DEFAULT_DB = DATA_DIR / "niap.duckdb"
 
 StoreOutcome = Literal["loaded", "replaced", "unchanged"]
 
-# Tables holding one report's rows, deleted and rewritten together.
-REPORT_TABLES = (
+# Tables holding one report's rows besides core_reports, deleted and rewritten together.
+REPORT_CHILD_TABLES = (
     "core_synopsis", "core_actions", "core_notes", "core_delay_causes", "core_funding",
-    "core_timing", "core_quality_issues", "core_unread_text", "core_reports",
+    "core_timing", "core_quality_issues", "core_unread_text",
 )
-
-
-class DatabaseBusyError(LoaderError):
-    """Another process holds the database file open for writing."""
 
 
 def default_db_path() -> Path:
@@ -45,58 +49,50 @@ def default_db_path() -> Path:
     return Path(os.environ.get("NIAP_DB") or DEFAULT_DB)
 
 
+# Under loaders/, what does not read reports: development tools, the command line, its progress bar.
+NOT_READING_CODE = frozenset({"devtools", "cli.py", "__main__.py", "progress.py"})
+
+
+def reading_code_files() -> list[Path]:
+    """The modules that read reports: every loaders/**/*.py but those of `NOT_READING_CODE`."""
+    package = Path(__file__).resolve().parent
+    return sorted(p for p in package.rglob("*.py") if p.relative_to(package).parts[0] not in NOT_READING_CODE)
+
+
 @cache
 def loader_version() -> str:
-    """Fingerprint of the loader code and reference data: a change re-loads every file."""
+    """Fingerprint of the code that reads reports and the reference data it reads: a change re-loads every file.
+
+    Editing a development tool or the command line changes no stored row, so it is left out.
+    """
     digest = hashlib.sha256()
-    files = sorted(Path(__file__).parent.rglob("*.py")) + sorted(REFERENCE_DIR.iterdir())
+    files = reading_code_files() + sorted(REFERENCE_DIR.iterdir())
     for path in [*files, SCHEMA_PATH]:
-        digest.update(path.name.encode())
+        digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
-def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create missing tables and replace the views (safe to run on every connection)."""
-    con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
-
-
-def connect(path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-write connection with the schema applied."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(str(path))
-    except duckdb.IOException as e:
-        raise DatabaseBusyError(
-            f"{path}: the database is in use by another process; stop it and try again"
-        ) from e
-    ensure_schema(con)
-    return con
-
-
-@contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """BEGIN ... COMMIT, or ROLLBACK on any error so nothing partial is written."""
-    con.execute("BEGIN TRANSACTION")
-    try:
-        yield
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
-
-
 def insert_rows(
-    con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+    *, upsert_key: Sequence[str] = (), keep: Sequence[str] = (),
 ) -> None:
-    """Insert rows (tuples in ``columns`` order) in one statement."""
+    """Insert rows (tuples in ``columns`` order) in one statement.
+
+    With ``upsert_key``, a row whose key exists updates its other columns (but ``keep``)
+    instead, in place: rows that refer to it keep their foreign keys valid.
+    """
     if not rows:
         return
     data = pa.table({name: pa.array([r[i] for r in rows]) for i, name in enumerate(columns)})
     con.register("_rows", data)
     try:
         names = ", ".join(columns)
-        con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM _rows")
+        conflict = ""
+        if upsert_key:
+            updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in (*upsert_key, *keep))
+            conflict = f" ON CONFLICT ({', '.join(upsert_key)}) DO UPDATE SET {updates}"
+        con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM _rows{conflict}")
     finally:
         with suppress(duckdb.Error):  # an aborted transaction refuses this too
             con.unregister("_rows")
@@ -118,43 +114,56 @@ def _csv_rows(name: str, columns: Sequence[str], booleans: Sequence[str] = ()) -
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class ReferenceTable:
+    """A table loaded from a CSV of data/reference/."""
+
+    table: str
+    csv_name: str
+    columns: tuple[str, ...]  # CSV columns, renamed by _CSV_RENAMES to the table's
+    key: tuple[str, ...] = ()  # rows refer to the table: upsert on this key; else delete and insert
+    booleans: tuple[str, ...] = ()
+
+
+_CSV_RENAMES = {"code": "meeting_code", "meeting": "meeting_code", "rating": "rating_code"}
+
+# Parents before the tables that refer to them.
+REFERENCE_TABLES = (
+    ReferenceTable("core_codes_ratings", "ratings.csv",
+                   ("rating_code", "sort_order", "label", "in_2014_scale", "in_2017_scale", "colour", "description"),
+                   key=("rating_code",), booleans=("in_2014_scale", "in_2017_scale")),
+    ReferenceTable("core_codes_quality_issues", "quality_issue_codes.csv",
+                   ("issue_code", "severity", "label", "description"), key=("issue_code",)),
+    ReferenceTable("core_codes_pillars", "pillars.csv", ("pillar_code", "sort_order", "label"), key=("pillar_code",)),
+    ReferenceTable("core_codes_delay_causes", "delay_causes.csv",
+                   ("cause", "sort_order", "label", "colour", "description"), key=("cause",)),
+    ReferenceTable("core_parties", "parties.csv", ("party_iso3", "party_name", "is_demo", "source"),
+                   key=("party_iso3",), booleans=("is_demo",)),
+    ReferenceTable("core_meetings", "meetings.csv",
+                   ("code", "kind", "number", "city", "country", "start_date", "end_date", "niap_document", "note"),
+                   key=("meeting_code",)),
+    ReferenceTable("core_rating_crosswalk", "rating_crosswalk.csv", ("rating_code", "crosswalk_code", "note")),
+    ReferenceTable("core_party_categories", "party_categories.csv",
+                   ("party_iso3", "category", "from_meeting", "source", "note")),
+    ReferenceTable("core_rating_summaries", "rating_summaries.csv",
+                   ("party_iso3", "meeting", "assessor", "rating_scale", "rating", "share_pct", "action_count",
+                    "n_actions", "source_document", "note")),
+)
+
+
 def load_reference(con: duckdb.DuckDBPyConnection) -> None:
-    """Replace the code tables and reference facts from data/reference/ in one transaction."""
-    tables = {
-        "core_codes_ratings": (
-            "ratings.csv",
-            ("rating_code", "sort_order", "label", "in_2014_scale", "in_2017_scale", "colour",
-             "description"),
-            ("in_2014_scale", "in_2017_scale"),
-        ),
-        "core_codes_quality_issues": (
-            "quality_issue_codes.csv", ("issue_code", "severity", "label", "description"), ()),
-        "core_codes_pillars": ("pillars.csv", ("pillar_code", "sort_order", "label"), ()),
-        "core_parties": ("parties.csv", ("party_iso3", "party_name", "is_demo", "source"),
-                         ("is_demo",)),
-        "core_party_categories": (
-            "party_categories.csv", ("party_iso3", "category", "from_meeting", "source", "note"), ()),
-        "core_rating_summaries": (
-            "rating_summaries.csv",
-            ("party_iso3", "meeting", "assessor", "rating_scale", "rating", "share_pct",
-             "action_count", "n_actions", "source_document", "note"),
-            (),
-        ),
-    }
-    renames = {"meeting": "meeting_code", "rating": "rating_code"}
+    """Load the code tables and reference facts from data/reference/ in one transaction.
+
+    Tables other rows refer to are upserted (DuckDB refuses to delete a referenced row), so
+    a code removed from its CSV stays until the next build, which writes a fresh file;
+    the others (crosswalk, categories, published summaries) are replaced.
+    """
     with transaction(con):
-        for table, (csv_name, columns, booleans) in tables.items():
-            con.execute(f"DELETE FROM {table}")
-            rows = _csv_rows(csv_name, columns, booleans)
-            insert_rows(con, table, [renames.get(c, c) for c in columns], rows)
-        con.execute("DELETE FROM core_meetings")
-        insert_rows(
-            con, "core_meetings",
-            ("meeting_code", "kind", "number", "city", "country", "start_date", "end_date",
-             "niap_document", "note"),
-            _csv_rows("meetings.csv", ("code", "kind", "number", "city", "country", "start_date",
-                                       "end_date", "niap_document", "note")),
-        )
+        for ref in REFERENCE_TABLES:
+            if not ref.key:
+                con.execute(f"DELETE FROM {ref.table}")
+            insert_rows(con, ref.table, [_CSV_RENAMES.get(c, c) for c in ref.columns],
+                        _csv_rows(ref.csv_name, ref.columns, ref.booleans), upsert_key=ref.key)
 
 
 # --- reports -------------------------------------------------------------------------
@@ -169,7 +178,11 @@ def _display_path(path: str) -> str:
 
 
 def store_report(con: duckdb.DuckDBPyConnection, raw: RawReport, report: Report) -> StoreOutcome:
-    """Write one report in one transaction; replace an older version of it."""
+    """Write one report in one transaction; replace an older version of it.
+
+    The report's rows in the child tables are deleted and written again; its core_reports
+    row, which they refer to, is updated in place (DuckDB would refuse to delete it).
+    """
     report_id = report.report_id
     existing = con.execute(
         "SELECT file_sha256, loader_version FROM core_reports WHERE report_id = ?", [report_id]
@@ -177,12 +190,14 @@ def store_report(con: duckdb.DuckDBPyConnection, raw: RawReport, report: Report)
     if existing and existing[0] == (report.source.sha256, loader_version()):
         return "unchanged"
     with transaction(con):
-        for table in REPORT_TABLES:
+        for table in REPORT_CHILD_TABLES:
             con.execute(f"DELETE FROM {table} WHERE report_id = ?", [report_id])
-        _delete_orphan_files(con)
         insert_party(con, report.party)
+        insert_meeting(con, report.meeting)
+        _upsert_report_row(con, report)
+        _delete_orphan_files(con)
         _insert_raw(con, raw)
-        _insert_report(con, report)
+        _insert_report_rows(con, report)
     return "replaced" if existing else "loaded"
 
 
@@ -197,6 +212,19 @@ def insert_party(con: duckdb.DuckDBPyConnection, party: Party) -> None:
         "INSERT INTO core_parties (party_iso3, party_name, is_demo, source) VALUES (?, ?, ?, ?) "
         "ON CONFLICT DO NOTHING",
         [party.iso3, party.name, party.is_demo, party.source or "report"],
+    )
+
+
+def insert_meeting(con: duckdb.DuckDBPyConnection, meeting: Meeting) -> None:
+    """Add a meeting missing from meetings.csv to core_meetings, with its code and number only.
+
+    A report for a meeting the reference list does not have yet is stored all the same
+    (core_reports refers to core_meetings), and shows in out_meetings without a date.
+    """
+    con.execute(
+        "INSERT INTO core_meetings (meeting_code, kind, number, note) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        [meeting.code, meeting.code.rstrip("0123456789"), meeting.number,
+         "not in data/reference/meetings.csv: added when a report for it was loaded"],
     )
 
 
@@ -216,7 +244,7 @@ def _insert_raw(con: duckdb.DuckDBPyConnection, raw: RawReport) -> None:
         con, "raw_files",
         ("file_sha256", "file_name", "file_path", "format", "size_bytes", "loaded_at"),
         [(sha, raw.source.file, _display_path(raw.source.path), raw.source.format,
-          raw.source.size_bytes, _now())],
+          raw.source.size_bytes, utc_now())],
     )
     paragraphs, cells = [], []
     for i, block in enumerate(raw.blocks):
@@ -233,25 +261,43 @@ def _insert_raw(con: duckdb.DuckDBPyConnection, raw: RawReport) -> None:
                 cells)
 
 
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+def date_and_precision(value: str | None) -> tuple[date | None, str | None]:
+    """'YYYY-MM' -> (first day of the month, 'month'); 'YYYY' -> (1 January, 'year'); None -> (None, None)."""
+    if value is None:
+        return None, None
+    year, _, month = value.partition("-")
+    return date(int(year), int(month or 1), 1), "month" if month else "year"
 
 
-def _insert_report(con: duckdb.DuckDBPyConnection, report: Report) -> None:
-    rid = report.report_id
+def _upsert_report_row(con: duckdb.DuckDBPyConnection, report: Report) -> None:
+    """Insert the core_reports row, or update the stored one in place.
+
+    report_id is the Party and the meeting, so those two never change; they are kept as
+    they are because DuckDB updates a foreign key column by deleting and inserting the row.
+    """
     insert_rows(
         con, "core_reports",
-        ("report_id", "party_iso3", "meeting_code", "period_start", "period_end", "language",
-         "rating_scale", "title", "prepared_by", "n_actions", "file_sha256", "source_file",
-         "source_path", "format", "is_demo", "loader_version", "loaded_at", "text_chars", "used_chars",
-         "coverage"),
-        [(rid, report.party.iso3, report.meeting.code, report.period.start, report.period.end,
-          report.language, report.rating_scale, report.title, report.prepared_by,
-          len(report.actions), report.source.sha256, report.source.file,
+        ("report_id", "party_iso3", "meeting_code", *_dated("period_start"), *_dated("period_end"), "language",
+         "rating_scale", "title", "prepared_by", "n_actions", "file_sha256", "source_file", "source_path", "format",
+         "is_demo", "loader_version", "loaded_at", "text_chars", "used_chars", "coverage"),
+        [(report.report_id, report.party.iso3, report.meeting.code, *date_and_precision(report.period.start),
+          *date_and_precision(report.period.end), report.language, report.rating_scale, report.title,
+          report.prepared_by, len(report.actions), report.source.sha256, report.source.file,
           _display_path(report.source.path), report.source.format, report.is_demo,
-          loader_version(), _now(), report.coverage.total_chars, report.coverage.used_chars,
+          loader_version(), utc_now(), report.coverage.total_chars, report.coverage.used_chars,
           report.coverage.share)],
+        upsert_key=("report_id",), keep=("party_iso3", "meeting_code"),
     )
+
+
+def _dated(column: str) -> tuple[str, str]:
+    """A date column and its precision column (the pair `date_and_precision` fills)."""
+    return column, f"{column}_precision"
+
+
+def _insert_report_rows(con: duckdb.DuckDBPyConnection, report: Report) -> None:
+    """The report's rows in the child tables of core_reports."""
+    rid = report.report_id
     insert_rows(con, "core_unread_text", ("report_id", "item_index", "location", "text"),
                 [(rid, i, u.where, u.text) for i, u in enumerate(report.coverage.unread)])
     insert_rows(con, "core_synopsis", ("report_id", "paragraph_index", "heading", "text"),
@@ -260,21 +306,22 @@ def _insert_report(con: duckdb.DuckDBPyConnection, report: Report) -> None:
     for order, a in enumerate(report.actions):
         actions.append((rid, a.code, order, a.pillar.number, a.pillar.name, a.pillar.standard,
                         a.title, a.is_priority, a.rating, a.rating_labels.get("summary_table"),
-                        a.rating_labels.get("detailed"), a.rating_source, a.delayed, a.timing_value("planned_start"),
-                        a.timing_value("expected_completion"), a.provenance))
+                        a.rating_labels.get("detailed"), a.rating_source, a.delayed,
+                        *date_and_precision(a.timing_value("planned_start")),
+                        *date_and_precision(a.timing_value("expected_completion")), a.provenance))
         notes += [(rid, a.code, i, n.text, n.is_comment, n.provenance) for i, n in enumerate(a.notes)]
         causes += [(rid, a.code, i, c.cause, c.evidence.where, c.evidence.sentence,
                     c.evidence.matched) for i, c in enumerate(a.delay_causes)]
         funding += [(rid, a.code, i, f.status, f.evidence.where, f.evidence.sentence,
                      f.evidence.matched) for i, f in enumerate(a.funding)]
-        timing += [(rid, a.code, i, t.kind, t.value, t.window_start, t.window_end,
-                    t.evidence.where, t.evidence.sentence, t.evidence.matched)
+        timing += [(rid, a.code, i, t.kind, *date_and_precision(t.value), *date_and_precision(t.window_start),
+                    *date_and_precision(t.window_end), t.evidence.where, t.evidence.sentence, t.evidence.matched)
                    for i, t in enumerate(a.timing)]
     insert_rows(con, "core_actions",
                 ("report_id", "action_code", "sort_order", "pillar_number", "pillar_name",
                  "pillar_code", "title", "is_priority", "rating_code", "rating_label_summary",
-                 "rating_label_detailed", "rating_source", "delayed", "planned_start", "expected_completion",
-                 "provenance"), actions)
+                 "rating_label_detailed", "rating_source", "delayed", *_dated("planned_start"),
+                 *_dated("expected_completion"), "provenance"), actions)
     insert_rows(con, "core_notes",
                 ("report_id", "action_code", "note_index", "text", "is_comment", "provenance"),
                 notes)
@@ -283,7 +330,7 @@ def _insert_report(con: duckdb.DuckDBPyConnection, report: Report) -> None:
     insert_rows(con, "core_delay_causes", (*fact, "cause", *evidence), causes)
     insert_rows(con, "core_funding", (*fact, "status", *evidence), funding)
     insert_rows(con, "core_timing",
-                (*fact, "kind", "value", "window_start", "window_end", *evidence), timing)
+                (*fact, "kind", *_dated("value"), *_dated("window_start"), *_dated("window_end"), *evidence), timing)
     insert_rows(con, "core_quality_issues",
                 ("report_id", "issue_index", "issue_code", "action_code", "message", "evidence"),
                 [(rid, i, q.code, q.action, q.message, q.evidence)
@@ -307,7 +354,10 @@ def writable_copy(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBP
     if path.exists() and not fresh:
         shutil.copyfile(path, temp)
     try:
-        con = connect(temp)
+        try:
+            con = connect(temp)
+        except SchemaVersionError as e:
+            raise SchemaVersionError(path, e.found) from None  # name the user's file, not the copy
         try:
             yield con
             con.execute("CHECKPOINT")

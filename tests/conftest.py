@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import subprocess
 from pathlib import Path
 
 import duckdb
@@ -48,10 +50,38 @@ def _no_regeneration_in_ci() -> None:
         pytest.fail("NIAP_GEN_TEST_DATA is set in CI: golden files would be rewritten")
 
 
+def _tracked_files() -> dict[str, str]:
+    """SHA-256 of every file git tracks (empty outside a git checkout)."""
+    try:
+        listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return {}
+    out = {}
+    for name in filter(None, listed.decode().split("\0")):
+        path = ROOT / name
+        out[name] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    return out
+
+
+_TRACKED = pytest.StashKey[dict[str, str]]()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """In CI, remember the tracked files (other people's edits would confuse it elsewhere)."""
+    if os.environ.get("CI"):
+        session.config.stash[_TRACKED] = _tracked_files()
+
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """In CI nothing may skip: a skipped test is a check that did not run, so the run fails."""
+    """No test rewrites a tracked file; in CI nothing may skip (a skipped test is a check
+    that did not run): either fails the run."""
+    before = session.config.stash.get(_TRACKED, {})
+    changed = sorted(n for n, digest in _tracked_files().items() if before.get(n, digest) != digest) if before else []
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if changed:
+        if reporter:
+            reporter.write_line(f"tests changed tracked files: {', '.join(changed)}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
     skipped = reporter.stats.get("skipped", []) if reporter else []
     if os.environ.get("CI") and skipped:
         reporter.write_line(f"CI=1: {len(skipped)} tests were skipped; in CI every test must run", red=True)

@@ -3,7 +3,8 @@
     .venv/bin/python tests/make_fixtures.py
 
 (needs python-docx, pdfplumber and playwright in the venv, Debian chromium at /usr/bin/chromium, poppler-utils).
-Each source is rendered by ``loaders.render`` (markup -> DOCX, markup -> HTML -> PDF; see FIXTURES), giving:
+Each source is rendered by ``loaders.devtools.render_*`` (markup -> DOCX, markup -> HTML -> PDF; see FIXTURES),
+giving:
 
 - ``tests/data/docx/sources/<name>.docx``: title block, Heading-styled Part headings, synopsis with its italic
   words, and Parts B and C as real Word tables: page-broken markup chunks joined into one table (a row continued
@@ -31,7 +32,9 @@ import pdfplumber  # noqa: E402
 from docx import Document  # noqa: E402
 from docx.oxml.ns import qn  # noqa: E402
 
-from loaders.render import PdfPrinter, Style, build_docx, html_document, read_markup  # noqa: E402
+from loaders.devtools.render_docx import build_docx  # noqa: E402
+from loaders.devtools.render_model import Style, read_markup  # noqa: E402
+from loaders.devtools.render_pdf import PdfPrinter, html_document  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 _CODE = re.compile(r"^\s*(\d+\.\d+)")
@@ -50,7 +53,7 @@ class Fixture(NamedTuple):
 
     @property
     def style(self) -> Style:
-        """How loaders.render draws this fixture."""
+        """How loaders.devtools draws this fixture."""
         return Style(lang=self.lang, author="tests/make_fixtures.py", header=self.pdf_header or "",
                      stamp=self.stamp, text_bullets=self.text_bullets, nested=self.nested)
 

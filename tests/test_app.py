@@ -20,6 +20,10 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from dashboard.charts.style import NOT_A_RATING
+from dashboard.navigation import VIEWS
+from dashboard.panels import DEMO_NOTE
+from dashboard.panels.report import RATING_NOTE
 from loaders.build import build
 from loaders.store import connect
 from tests.helpers import edited_sample
@@ -30,7 +34,7 @@ CROSSWALK = "Crosswalk to the 2017+ scale"
 
 
 def open_page(page: str | None = None, query: dict[str, str | list[str]] | None = None) -> AppTest:
-    """The app as a first visit to ``page`` (a path under dashboard/) would show it."""
+    """The app as a first visit to ``page`` (a view file under dashboard/) would show it."""
     at = AppTest.from_file(str(APP), default_timeout=30)
     for key, value in (query or {}).items():
         at.query_params[key] = value
@@ -50,6 +54,11 @@ def set_filter(at: AppTest, key: str, value: object) -> AppTest:
     widget = at.sidebar.toggle(key=key) if key == "demo" else at.sidebar.multiselect(key=key)
     widget.set_value(value)
     return at.run()
+
+
+def captions(at: AppTest) -> str:
+    """The page's captions as read (Markdown escapes removed)."""
+    return " ".join(c.value.replace("\\", "") for c in at.caption)
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -96,14 +105,12 @@ def _app_db_for_module(built_db: Path) -> Iterator[Path]:
 
 
 def test_every_page_is_in_the_navigation_in_order() -> None:
-    from dashboard.app import PAGES  # noqa: PLC0415 - importing the entrypoint does not run it
-
-    assert [(path, title) for path, title, _ in PAGES] == [
-        ("pages/overview.py", "Overview"), ("pages/ratings.py", "Ratings"),
-        ("pages/delays.py", "Delays & causes"), ("pages/funding.py", "Funding gaps"),
-        ("pages/compare.py", "Compare"), ("pages/report.py", "Report"), ("pages/data_quality.py", "Data quality"),
+    assert [(path, title) for _, path, title, _ in VIEWS] == [
+        ("views/overview.py", "Overview"), ("views/ratings.py", "Ratings"),
+        ("views/delays.py", "Delays & causes"), ("views/funding.py", "Funding gaps"),
+        ("views/compare.py", "Compare"), ("views/report.py", "Report"), ("views/data_quality.py", "Data quality"),
     ]
-    assert all((APP.parent / path).is_file() for path, _, _ in PAGES)
+    assert all((APP.parent / path).is_file() for _, path, _, _ in VIEWS)
 
 
 def test_sidebar_offers_the_loaded_parties_and_the_standard_pillars(built_db: Path) -> None:
@@ -128,15 +135,28 @@ def overview() -> AppTest:
     return open_page()
 
 
-def test_overview_runs_without_error(overview: AppTest) -> None:
+def test_overview_shows_its_three_charts(overview: AppTest, built_db: Path) -> None:
     no_errors(overview)
-    assert charts_by_title(overview)
+    parties = db_count(built_db, "SELECT count(DISTINCT party_iso3) FROM out_reports")
+    latest = db_count(built_db, "SELECT max(meeting_number) FROM out_reports")
+    titles = list(charts_by_title(overview))
+    assert titles[:2] == [
+        f"Progress reports by Party and meeting ({parties} Parties)",
+        f"Share of actions achieved or substantially achieved: SC{latest} against each Party's previous report"]
+    assert len(titles) == 3 and titles[2].startswith("Cambodia, SC66: actions")  # the first report's ratings
+    assert all(alt for _, alt in charts_by_title(overview).values())
 
 
 def test_headline_counts_what_is_selected(overview: AppTest, built_db: Path) -> None:
     counts = metrics(overview)
     assert counts["Reports"] == str(db_count(built_db, "SELECT count(*) FROM out_reports"))
     assert counts["Actions"] == str(db_count(built_db, "SELECT count(*) FROM out_actions"))
+    assert counts["Delayed actions"] == str(db_count(
+        built_db, "SELECT count(DISTINCT (report_id, action_code)) FROM out_delay_causes"))
+    assert counts["Seeking funds"] == str(db_count(built_db, """
+        SELECT count(*) FROM (SELECT DISTINCT report_id, action_code FROM out_funding WHERE status = 'sought'
+                              EXCEPT SELECT report_id, action_code FROM out_funding WHERE status = 'secured')"""))
+    assert counts["Quality issues"] == str(db_count(built_db, "SELECT count(*) FROM out_quality_issues"))
 
 
 def test_headline_of_the_real_report_alone() -> None:
@@ -154,7 +174,7 @@ def test_pillar_filter_narrows_the_actions_counted() -> None:
     at = set_filter(set_filter(open_page(), "demo", False), "pillar", ["legislation"])
     assert metrics(at)["Actions"] == "2"  # Cambodia's 1.1 and 1.2
     assert metrics(at)["Reports"] == "1"  # a pillar does not remove reports
-    assert "Legislation and regulations" in " ".join(c.value for c in at.caption)  # announced on the page
+    assert "Legislation and regulations" in captions(at)  # announced on the page
 
 
 def test_coverage_matrix_keeps_no_report_apart_from_summary_only() -> None:
@@ -184,7 +204,7 @@ def test_report_picker_lists_the_real_report_first_with_its_period(overview: App
 
 
 def test_rating_chart_shows_the_reports_ratings(overview: AppTest) -> None:
-    title = "Cambodia, SC66: actions by self-assessed rating (13 actions)"
+    title = "Cambodia, SC66: actions by the Party's own rating (13 actions)"
     spec, alt = charts_by_title(overview)[title]
     bar = spec["data"][0]
     # the whole 2014 scale, best first, with the Party's own counts (Part A: 9 on track, 2 + 2)
@@ -215,9 +235,9 @@ def test_table_view_has_the_same_numbers_as_the_chart(overview: AppTest) -> None
 
 
 def test_caption_names_the_source_file(overview: AppTest) -> None:
-    captions = " ".join(c.value for c in overview.caption)
-    assert "cambodia_sc66_progress_report.md" in captions
-    assert "Party self-assessment" in captions
+    text = captions(overview)
+    assert "cambodia_sc66_progress_report.md" in text
+    assert RATING_NOTE.split(";")[0] in text  # where the ratings come from
 
 
 def test_quality_issues_of_the_report_are_listed(overview: AppTest) -> None:
@@ -275,7 +295,7 @@ def test_a_rebuilt_database_is_picked_up_on_the_next_run(
 
 # ---------------------------------------------------------------- Ratings
 
-RATINGS_PAGE = "pages/ratings.py"
+RATINGS_PAGE = "views/ratings.py"
 BY_PARTY = "Self-assessed ratings by Party"
 BY_MEETING = "Self-assessed ratings by meeting"
 
@@ -295,7 +315,7 @@ def ratings_page() -> AppTest:
     return open_page(RATINGS_PAGE)
 
 
-def test_ratings_page_runs_with_its_four_charts(ratings_page: AppTest) -> None:
+def test_ratings_page_shows_its_four_charts(ratings_page: AppTest) -> None:
     no_errors(ratings_page)
     titles = list(charts_by_title(ratings_page))
     assert [t.split(":")[0] for t in titles] == [
@@ -307,7 +327,7 @@ def test_ratings_page_runs_with_its_four_charts(ratings_page: AppTest) -> None:
 
 def test_ratings_follow_the_scale_order_and_code_table_colours(ratings_page: AppTest, built_db: Path) -> None:
     with duckdb.connect(str(built_db), read_only=True) as con:
-        codes = con.execute("SELECT label, colour FROM core_codes_ratings ORDER BY sort_order").fetchall()
+        codes = con.execute("SELECT label, colour FROM out_codes_ratings ORDER BY sort_order").fetchall()
     order = [label for label, _ in codes]
     colour = dict(codes)
     for spec in (chart_starting(ratings_page, BY_PARTY), chart_starting(ratings_page, BY_MEETING)):
@@ -316,6 +336,42 @@ def test_ratings_follow_the_scale_order_and_code_table_colours(ratings_page: App
         assert all(t["marker"]["color"] == colour[t["name"]] for t in spec["data"] if t["name"] in colour)
     assert by_party_traces(ratings_page) == pytest.approx({
         "Substantially achieved": 100 * 2 / 13, "On track": 100 * 9 / 13, "Challenging": 100 * 2 / 13})
+
+
+@pytest.fixture(scope="module")
+def unrated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Cambodia's report with 5.2 left unrated: Part C keeps the template's placeholder and
+    Part B's table no longer lists it."""
+    folder = tmp_path_factory.mktemp("unrated")
+    (folder / "data" / "raw").mkdir(parents=True)
+    edited_sample(folder / "data" / "raw", "cambodia_sc66_unrated.md",
+                  ("5.1 Regular reporting and information sharing with relevant agencies  5.2 Explore sharing of "
+                   "intelligence related to wildlife crimes through international mechanisms",
+                   "5.1 Regular reporting and information sharing with relevant agencies"))
+    db = folder / "unrated.duckdb"
+    assert not build(db, data_dir=folder / "data").errors
+    assert db_count(db, "SELECT count(*) FROM out_actions WHERE rating_code = 'not_rated'") == 1
+    return db
+
+
+def test_not_rated_and_no_report_have_the_hatches_they_have_on_every_page(
+        unrated_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NIAP_DB", str(unrated_db))
+    at = open_page(RATINGS_PAGE)
+    no_errors(at)
+    label, fill, shape, _ = NOT_A_RATING["not_rated"]
+    not_rated = [t for t in chart_starting(at, BY_PARTY)["data"] if t["name"] == label]
+    assert [(t["x"], t["marker"]["color"], t["marker"]["pattern"]["shape"]) for t in not_rated] == [
+        ([pytest.approx(100 / 13)], fill, shape)]
+    assert shape == "x" and all("pattern" not in t["marker"] for t in chart_starting(at, BY_PARTY)["data"]
+                                if t["name"] != label)  # a rating never has a hatch
+    label, fill, shape, words = NOT_A_RATING["no_report"]  # SC69 and SC70: CITES published figures, no report
+    no_report = [t for t in chart_starting(at, BY_MEETING)["data"] if t["name"] == label]
+    assert [(t["text"], t["marker"]["color"], t["marker"]["pattern"]["shape"]) for t in no_report] == [
+        ([words, words], fill, shape)]
+    overview_bar = chart_starting(open_page(), "Cambodia, SC66")["data"][0]
+    assert overview_bar["y"][-1] == "Not rated" and overview_bar["x"][-1] == 1
+    assert overview_bar["marker"]["pattern"]["shape"][-1] == NOT_A_RATING["not_rated"][2]
 
 
 def test_crosswalk_shows_2014_ratings_on_the_2017_scale_with_its_note() -> None:
@@ -366,16 +422,24 @@ def test_meetings_without_a_report_show_as_no_report() -> None:
 
 # ---------------------------------------------------------------- Delays & causes
 
-DELAYS_PAGE = "pages/delays.py"
+DELAYS_PAGE = "views/delays.py"
 
 
-def test_delays_page_runs_with_three_charts(built_db: Path) -> None:
+def test_delays_page_shows_three_charts_and_counts_every_delayed_action(built_db: Path) -> None:
     at = open_page(DELAYS_PAGE)
     no_errors(at)
     assert [t for t in charts_by_title(at)] == [
         "Delayed actions by cause of delay", "Delayed actions by standard pillar", "Delayed actions by Party"]
-    assert metrics(at)["Delayed actions"] == str(db_count(
-        built_db, "SELECT count(DISTINCT (report_id, action_code)) FROM out_delay_causes"))
+    # every delayed action has at least one cause ("No cause stated" when none is given), so the
+    # page counts what Overview counts: the actions out_actions marks delayed
+    delayed = db_count(built_db, "SELECT count(DISTINCT (report_id, action_code)) FROM out_actions WHERE delayed")
+    assert metrics(at)["Delayed actions"] == str(delayed)
+    assert metrics(at)["Reports with a delayed action"] == str(db_count(
+        built_db, "SELECT count(DISTINCT report_id) FROM out_actions WHERE delayed"))
+    causes = chart_starting(at, "Delayed actions by cause")["data"][0]
+    unspecified = db_count(built_db, "SELECT count(*) FROM out_actions WHERE delayed AND len(delay_causes) = 0")
+    assert unspecified == 0, "a delayed action without a cause would be missing from the Delays page"
+    assert max(causes["x"]) <= delayed
 
 
 def test_party_filter_changes_the_delays_shown() -> None:
@@ -409,10 +473,10 @@ def test_an_empty_selection_says_what_to_change() -> None:
 
 # ---------------------------------------------------------------- Funding gaps
 
-FUNDING_PAGE = "pages/funding.py"
+FUNDING_PAGE = "views/funding.py"
 
 
-def test_funding_page_runs_with_chart_table_and_download(built_db: Path) -> None:
+def test_funding_page_shows_charts_table_and_download(built_db: Path) -> None:
     at = open_page(FUNDING_PAGE)
     no_errors(at)
     assert [t.split(":")[0] for t in charts_by_title(at)] == [
@@ -422,7 +486,8 @@ def test_funding_page_runs_with_chart_table_and_download(built_db: Path) -> None
         SELECT count(*) FROM out_actions a WHERE (funding_sought AND NOT funding_secured) OR EXISTS (
           SELECT 1 FROM out_delay_causes d WHERE d.report_id = a.report_id AND d.action_code = a.action_code
           AND d.cause = 'funding')""")
-    assert "Download this table (CSV)" in [b.label for b in at.get("download_button")]
+    table_buttons = {b.proto.label for b in at.get("download_button") if "-niap_funding_gaps-" in b.proto.id}
+    assert table_buttons == {"CSV", "XLSX"}, "the table of actions downloads as shown"
 
 
 def test_party_filter_changes_the_funding_gaps_shown() -> None:
@@ -442,11 +507,11 @@ def test_party_filter_changes_the_funding_gaps_shown() -> None:
 
 def test_demo_data_is_said_in_captions_when_shown(built_db: Path) -> None:
     at = open_page(FUNDING_PAGE)
-    captions = " ".join(c.value for c in at.caption)
+    note = DEMO_NOTE.split(":")[0]  # "Includes demo data (fictional Parties)", escaped in captions
     has_demo = db_count(built_db, "SELECT count(*) FROM out_reports WHERE is_demo") > 0
-    assert ("includes demo data (fictional Parties)" in captions) == has_demo
+    assert (note in captions(at)) == has_demo
     at = set_filter(at, "demo", False)
-    assert "includes demo data" not in " ".join(c.value for c in at.caption)
+    assert note not in captions(at)
 
 
 # ---------------------------------------------------------------- report text stays text

@@ -3,46 +3,25 @@ module (started and stopped here, by its PID), driven by Playwright.
 
 Every page of this module's pages renders a Plotly chart with no error; a sidebar filter
 goes into the URL and the URL, opened in a new page, gives the same view; selecting a bar
-lists its actions. Full-page screenshots land in tests/output/screenshots/ and the
-Overview and Ratings ones are copied to dashboard/assets/ for the README.
+lists its actions. Full-page screenshots land in tests/output/screenshots/ (never in tracked
+files: `make screenshots` copies the Overview and Ratings ones to dashboard/assets/ for the README).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import Browser, Page, expect
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip(f"{CHROMIUM} is missing (install it with `make chromium`)", allow_module_level=True)
-
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from tests.browser import RENDER_TIMEOUT_MS, SCREENSHOTS, VIEWPORT, launch, no_error_on, serve
 
 ROOT = Path(__file__).resolve().parent.parent
-SCREENSHOTS = ROOT / "tests" / "output" / "screenshots"
-README_SCREENSHOTS = {"overview": ROOT / "dashboard" / "assets" / "overview.png",
-                      "ratings": ROOT / "dashboard" / "assets" / "ratings.png"}
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
-VIEWPORT = {"width": 1400, "height": 900}
-STARTUP_TIMEOUT_S = 30
-RENDER_TIMEOUT_MS = 45_000  # generous: a fresh server imports everything on its first run, and CI machines are busy
 PAGES = {  # screenshot name -> (URL path, navigation label, a chart title every load of the page shows)
     "overview": ("", "Overview", "Progress reports by Party and meeting"),
     "ratings": ("ratings", "Ratings", "Self-assessed ratings by Party"),
@@ -54,56 +33,6 @@ BY_PARTY = "Self-assessed ratings by Party"
 pytestmark = pytest.mark.browser
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_healthy(url: str, server: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"streamlit exited with {server.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.2)
-    pytest.fail(f"streamlit did not answer on {url} within {STARTUP_TIMEOUT_S} s:\n{log.read_text()}")
-
-
-def stop(server: subprocess.Popen) -> None:
-    """Stop the server this module started, by its PID."""
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait(timeout=10)
-
-
-def serve(db: Path, log_dir: Path) -> Iterator[str]:
-    """``streamlit run dashboard/app.py`` on a free port reading ``db``; stopped by its PID."""
-    port = free_port()
-    log = log_dir / "server.log"
-    env = {**os.environ, "NIAP_DB": str(db)}
-    command = [
-        sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
-        "--server.port", str(port), "--server.headless", "true",
-        "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-    ]
-    with log.open("w") as out:
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_healthy(url, server, log)
-        yield url
-    finally:
-        stop(server)
-
-
 @pytest.fixture(scope="module")
 def app_url(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app reading the database built from data/."""
@@ -112,10 +41,7 @@ def app_url(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    yield from launch()
 
 
 @pytest.fixture
@@ -154,11 +80,6 @@ def y_labels(page: Page, title: str) -> list[str]:
 
 def chart_titles(page: Page) -> list[str]:
     return page.locator(".js-plotly-plot .gtitle").evaluate_all("els => els.map(e => e.textContent)")
-
-
-def no_error_on(page: Page) -> None:
-    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
-    expect(page.locator('[data-testid="stAlertContentError"]')).to_have_count(0)
 
 
 def choose(page: Page, box: str, option: str) -> None:
@@ -218,9 +139,6 @@ def test_page_renders_its_charts_without_error(tour: Page, app_url: str, name: s
     assert page.get_by_text("includes demo data (fictional Parties)").count() >= 1
     shot = full_page_screenshot(page, name)
     assert shot.stat().st_size > 20_000
-    if name in README_SCREENSHOTS:
-        README_SCREENSHOTS[name].parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(shot, README_SCREENSHOTS[name])
 
 
 def test_a_filter_goes_into_the_url_and_the_url_reproduces_the_view(browser: Browser, tour: Page,
@@ -278,7 +196,7 @@ def test_the_funding_table_downloads_as_the_csv_shown(tour: Page, app_url: str) 
     expect(heading).to_be_visible()
     shown = int(heading.text_content().rsplit(" ", 1)[1])
     with tour.expect_download(timeout=RENDER_TIMEOUT_MS) as download:
-        tour.get_by_role("button", name="Download this table (CSV)").click()
+        tour.get_by_role("button", name="CSV", exact=True).filter(visible=True).last.click()
     path = download.value.path()
     rows = list(csv.reader(io.StringIO(Path(path).read_text(encoding="utf-8-sig"))))
     assert rows[0][:5] == ["Party", "Meeting", "Action", "Funding gap", "Evidence"]

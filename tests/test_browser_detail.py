@@ -9,23 +9,12 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from playwright.sync_api import Browser, Page, expect
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip(f"{CHROMIUM} is missing (install it with `make chromium`)", allow_module_level=True)
-
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
-
-from tests.test_browser import serve  # noqa: E402
-from tests.test_pages_detail import IMG, SCRIPT, build_detail_db  # noqa: E402
+from tests.browser import SCREENSHOTS, VIEWPORT, launch, serve
+from tests.test_pages_detail import IMG, SCRIPT, build_detail_db
 
 ROOT = Path(__file__).resolve().parent.parent
-SCREENSHOTS = ROOT / "tests" / "output" / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
-VIEWPORT = {"width": 1400, "height": 900}
 RENDER_TIMEOUT_MS = 25_000
 BARS = ".js-plotly-plot .bars path"
 
@@ -41,10 +30,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    yield from launch()
 
 
 def open_page(browser: Browser, url: str, ready: str) -> tuple[Page, list[str]]:
@@ -109,7 +95,7 @@ def test_compare_filter_goes_in_the_url_and_the_url_reproduces_it(browser: Brows
 
 
 def test_report_shows_hostile_text_inert(browser: Browser, app_url: str) -> None:
-    query = urlencode({"report_party": "Cambodia", "report_meeting": "SC67"})
+    query = urlencode({"report": "KHM-SC67"})
     page, dialogs = open_page(browser, f"{app_url}/report?{query}", "Part A: synopsis")
     note = page.get_by_text(SCRIPT)
     expect(note).to_have_count(1)
@@ -142,7 +128,7 @@ def test_data_quality_renders_and_links_to_a_report(browser: Browser, app_url: s
     screenshot(page, "data_quality")
     page.get_by_role("link", name="Republic of Examplia · SC70").first.click()
     expect(page).to_have_url(re.compile(r"/report(\?|$)"), timeout=RENDER_TIMEOUT_MS)
-    expect(page.get_by_role("combobox", name="Party", exact=True)).to_have_value("Republic of Examplia")
-    expect(page.get_by_role("combobox", name="Meeting", exact=True)).to_have_value("SC70")
+    expect(page).to_have_url(re.compile(r"[?&]report=[A-Z]+-SC70\b"))
+    expect(page.get_by_role("combobox", name="Report", exact=True)).to_have_value("Republic of Examplia · SC70")
     expect(page.get_by_text("Republic of Examplia · SC70 progress report")).to_be_visible()
     page.close()

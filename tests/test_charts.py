@@ -1,4 +1,5 @@
-"""Chart builders and the pure data shaping behind them, without Streamlit or a database."""
+"""Chart builders and the pure data shaping behind them, without Streamlit (and, but for the
+code table the app reads, without a database)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,16 @@ import io
 import itertools
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 
-from dashboard import charts, data, export
+from dashboard.charts import bars, coverage
+from dashboard.charts import ratings as charts
+from dashboard.charts.style import NOT_A_RATING
+from dashboard.export import tables
+from dashboard.panels import MAX_CHART_PARTIES
+from dashboard.queries import delays, funding, overview, ratings
 from dashboard.selection import Filters
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,12 +30,10 @@ RATINGS = pd.DataFrame({
     "in_2014_scale": [False, True, False, True, True, False],
     "in_2017_scale": [True, True, True, False, False, False],
     "colour": ["#111111", "#222222", "#2a2a2a", "#333333", "#444444", "#555555"],
+    "crosswalk_code": ["achieved", "on_track", "partial_progress", "partial_progress", "unclear", "not_rated"],
+    "crosswalk_note": ["", "", "", "Analyst's convention", "Kept", ""],
 })
-SHARES = pd.DataFrame({  # unsorted on purpose; one action not rated
-    "party_name": ["Xland"] * 2, "meeting_code": ["SC70"] * 2, "rating_scale": ["2014"] * 2,
-    "rating_code": ["not_rated", "on_track"], "action_count": [1, 3], "n_actions": [4, 4],
-    "share_pct": [25.0, 75.0],
-})
+COUNTS = pd.DataFrame({"rating_code": ["not_rated", "on_track"], "actions": [1, 3]})  # unsorted; one not rated
 
 
 def reference_ratings() -> pd.DataFrame:
@@ -43,18 +48,24 @@ def trace_names(figure) -> list[str]:
 
 
 def test_chart_follows_the_code_table_order_and_colours() -> None:
-    figure = charts.rating_distribution(SHARES, RATINGS, source="Source: x.md")
+    shown = ratings.scale_counts(COUNTS, RATINGS, "2014")  # the whole 2014 scale, plus not rated
+    assert list(shown["share_pct"]) == [75.0, 0.0, 0.0, 25.0]
+    figure = charts.rating_distribution(shown, "Xland, SC70: actions (4 actions)", source="Source: x.md")
     bar = figure.data[0]
     assert list(bar.y) == ["On track", "Challenging", "Unclear", "Not rated"]
     assert list(bar.x) == [3, 0, 0, 1]
-    assert list(bar.marker.color) == ["#222222", "#333333", "#444444", "#555555"]
-    assert figure.layout.title.text == "Xland, SC70: actions by self-assessed rating (4 actions)"
+    _, fill, shape, _ = NOT_A_RATING["not_rated"]
+    assert list(bar.marker.color) == ["#222222", "#333333", "#444444", fill]
+    assert list(bar.marker.pattern.shape) == ["", "", "", shape]  # only what is not a rating is hatched
+    assert list(bar.text) == ["3 (75%)", "0", "0", "1 (25%)"]
     assert figure.layout.xaxis.title.text and figure.layout.yaxis.title.text
+    assert charts.rating_distribution_alt(shown, "T") == "Bar chart. T: On track 3, Challenging 0, Unclear 0, " \
+                                                         "Not rated 1."
 
 
 def test_chart_text_is_not_read_as_html() -> None:
-    shares = SHARES.assign(party_name="<b>X</b> & Y")
-    figure = charts.rating_distribution(shares, RATINGS, source="<a href='x'>file</a>")
+    shown = ratings.scale_counts(COUNTS, RATINGS, "2014")
+    figure = charts.rating_distribution(shown, "<b>X</b> & Y, SC70", source="<a href='x'>file</a>")
     assert figure.layout.title.text.startswith("&lt;b&gt;X&lt;/b&gt; &amp; Y, SC70")
     assert "<a" not in figure.layout.annotations[0].text
 
@@ -76,7 +87,7 @@ def counts_and_groups() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def test_shares_add_up_to_100_per_group_in_scale_order() -> None:
     counts, groups = counts_and_groups()
-    shares = data.rating_shares(counts, groups, RATINGS)
+    shares = ratings.rating_shares(counts, groups, RATINGS)
     assert shares.groupby("key")["share_pct"].sum().round(6).tolist() == [100.0, 100.0]
     aland = shares[shares["key"] == "XA"]
     assert list(aland["rating_code"]) == ["on_track", "unclear", "not_rated"]  # the scale's order
@@ -87,33 +98,39 @@ def test_a_group_without_report_is_its_own_category_never_a_zero() -> None:
     counts, groups = counts_and_groups()
     expected = pd.DataFrame({"key": ["XA", "XB", "XC"], "label": ["Aland", "Bland", "Cland"],
                              "sort_key": [1, 1, 1], "is_demo": [True, True, True]})
-    shares = data.rating_shares(counts, groups, RATINGS, expected)
+    shares = ratings.rating_shares(counts, groups, RATINGS, expected)
     cland = shares[shares["key"] == "XC"]
-    assert list(cland["rating_code"]) == [data.NO_REPORT]
+    assert list(cland["rating_code"]) == [overview.NO_REPORT]
     assert cland["share_pct"].iloc[0] == 100.0
     figure = charts.stacked_shares(shares, RATINGS, "Ratings by Party", axis_title="Party")
-    no_report = next(t for t in figure.data if t.name == "No report")
+    label, fill, shape, words = NOT_A_RATING["no_report"]
+    no_report = next(t for t in figure.data if t.name == label)
     assert list(no_report.y) == ["Cland"]
-    assert list(no_report.text) == ["No report"]
-    assert no_report.marker.color == "#ffffff" and no_report.marker.pattern.shape
+    assert list(no_report.text) == [words]
+    assert no_report.marker.color == fill and no_report.marker.pattern.shape == shape == "/"
 
 
 def test_unclear_not_rated_and_no_report_are_three_distinct_traces() -> None:
     counts, groups = counts_and_groups()
     expected = pd.DataFrame({"key": ["XC"], "label": ["Cland"], "sort_key": [2], "is_demo": [True]})
-    figure = charts.stacked_shares(data.rating_shares(counts, groups, RATINGS, expected), RATINGS, "T",
+    figure = charts.stacked_shares(ratings.rating_shares(counts, groups, RATINGS, expected), RATINGS, "T",
                                    axis_title="Party")
     assert trace_names(figure) == ["Achieved", "On track", "Partial progress", "Unclear", "Not rated", "No report"]
     colours = {t.name: t.marker.color for t in figure.data}
     assert len({colours["Unclear"], colours["Not rated"], colours["No report"]}) == 3
-    assert next(t for t in figure.data if t.name == "Not rated").marker.pattern.shape == "/"
+    label, fill, shape, _ = NOT_A_RATING["not_rated"]
+    not_rated = next(t for t in figure.data if t.name == label)
+    assert (not_rated.marker.pattern.shape, not_rated.marker.color) == (shape, fill)  # Compare's look, too
+    assert shape != NOT_A_RATING["no_report"][2]
+    assert all(t.marker.pattern.shape is None for t in figure.data if t.name not in (label, "No report"))
     assert figure.layout.barmode == "stack" and list(figure.layout.xaxis.range) == [0, 100]
 
 
 def test_stacked_bars_use_the_code_table_colours() -> None:
     counts, groups = counts_and_groups()
-    figure = charts.stacked_shares(data.rating_shares(counts, groups, RATINGS), RATINGS, "T", axis_title="Party")
-    table = RATINGS.set_index("label")["colour"]
+    figure = charts.stacked_shares(ratings.rating_shares(counts, groups, RATINGS), RATINGS, "T", axis_title="Party")
+    label, fill, _, _ = NOT_A_RATING["not_rated"]
+    table = {**RATINGS.set_index("label")["colour"].to_dict(), label: fill}
     assert all(t.marker.color == table[t.name] for t in figure.data)
 
 
@@ -122,29 +139,28 @@ def test_the_crosswalk_maps_2014_ratings_onto_the_2017_scale() -> None:
         "key": ["SC66", "SC66", "SC66", "SC70"], "rating_scale": ["2014", "2014", "2014", "2017"],
         "rating_code": ["challenging", "on_track", "unclear", "partial_progress"], "actions": [2, 5, 1, 4],
     })
-    mapped = data.apply_crosswalk(counts, data.crosswalk())
+    mapped = ratings.apply_crosswalk(counts, RATINGS)
     sc66 = mapped[mapped["key"] == "SC66"].set_index("rating_code")["actions"].to_dict()
     assert sc66 == {"partial_progress": 2, "on_track": 5, "unclear": 1}  # unclear is kept, not guessed
     assert set(mapped["rating_scale"]) == {"2017"}
     assert mapped["actions"].sum() == counts["actions"].sum()
 
 
-def test_the_crosswalk_file_covers_every_rating_and_explains_itself() -> None:
-    table = data.crosswalk()
-    ratings = reference_ratings()
-    assert set(table["rating_code"]) == set(ratings["rating_code"])
-    assert set(table["crosswalk_code"]) <= set(ratings.loc[ratings["in_2017_scale"].eq("true"), "rating_code"]) | {
+def test_the_crosswalk_covers_every_rating_and_explains_itself(built_db: Path) -> None:
+    with duckdb.connect(str(built_db), read_only=True) as con:
+        table = con.execute("SELECT * FROM out_codes_ratings ORDER BY sort_order").df()
+    assert set(table["rating_code"]) == set(reference_ratings()["rating_code"])
+    assert table["crosswalk_code"].notna().all()
+    assert set(table["crosswalk_code"]) <= set(table.loc[table["in_2017_scale"], "rating_code"]) | {
         "unclear", "not_rated"}
     changed = table[table["rating_code"] != table["crosswalk_code"]]
     assert len(changed) >= 1
-    for note in table.loc[table["rating_code"].isin(["challenging", "unclear", "on_track"]), "note"]:
+    for note in table.loc[table["rating_code"].isin(["challenging", "unclear", "on_track"]), "crosswalk_note"]:
         assert "Analyst's convention, not a CITES equivalence" in note
-    shown = data.crosswalk_table(table, ratings.assign(
-        in_2014_scale=ratings["in_2014_scale"].eq("true"), in_2017_scale=ratings["in_2017_scale"].eq("true")),
-        {"challenging", "achieved"})
+    shown = ratings.crosswalk_table(table, {"challenging", "achieved"})
     assert shown.to_dict("records") == [{
         "Rating in the report": "Challenging", "Shown as (2017+ scale)": "Partial progress",
-        "Note": table.set_index("rating_code").loc["challenging", "note"],
+        "Note": table.set_index("rating_code").loc["challenging", "crosswalk_note"],
     }]
 
 
@@ -173,15 +189,18 @@ def test_rating_colours_stay_apart_for_colour_blind_readers() -> None:
     """Every two ratings differ by at least 9 CIELAB units under simulated protanopia,
     deuteranopia and tritanopia (pending was lilac, 1.8 units from On track for deuteranopes)."""
     colours = dict(zip(*reference_ratings()[["rating_code", "colour"]].T.values, strict=True))
-    colours["no_report"] = data.NO_REPORT_COLOUR
+    colours["not_rated"] = NOT_A_RATING["not_rated"][1]
+    colours["no_report"] = NOT_A_RATING["no_report"][1]
     for name, matrix in [("normal", None), *MACHADO.items()]:
         for (a, ca), (b, cb) in itertools.combinations(colours.items(), 2):
             distance = float(np.linalg.norm(_lab(ca, matrix) - _lab(cb, matrix)))
             assert distance >= 9, f"{a} and {b} look alike under {name} ({distance:.1f})"
 
 
-def test_dashboard_and_charts_agree_on_no_report() -> None:
-    assert data.NO_REPORT == charts.NO_REPORT and data.NO_REPORT_LABEL == charts.NO_REPORT_LABEL
+def test_queries_and_charts_agree_on_what_is_not_a_rating() -> None:
+    assert overview.NO_REPORT == charts.NO_REPORT and overview.NO_REPORT in NOT_A_RATING
+    assert charts.NOT_RATED in NOT_A_RATING
+    assert coverage.COVERAGE_STYLE[overview.NO_REPORT][:2] == NOT_A_RATING[overview.NO_REPORT][:2]
 
 
 # ---------------------------------------------------------------- heatmaps
@@ -207,11 +226,11 @@ def test_heatmap_labels_missing_reports_instead_of_colouring_them_zero() -> None
 
 
 def test_coverage_matrix_labels_every_cell() -> None:
-    figure = charts.coverage_matrix(GRID, "Coverage")
+    figure = coverage.coverage_matrix(GRID, "Coverage")
     matrix = figure.data[0]
     assert [list(row) for row in matrix.text] == [["demo report", "demo report"], ["demo report", "no report"]]
     assert trace_names(figure)[1:] == ["Report", "Demo report", "Summary only", "No report"]
-    assert "no report 1" in charts.coverage_alt(GRID, "Coverage")
+    assert "no report 1" in coverage.coverage_alt(GRID, "Coverage")
 
 
 # ---------------------------------------------------------------- delays and funding
@@ -230,21 +249,21 @@ FACTS = pd.DataFrame({
 
 
 def test_delayed_actions_are_counted_once_per_group() -> None:
-    by_cause = data.count_delayed(FACTS, "cause").set_index("key")["actions"].to_dict()
+    by_cause = delays.count_delayed(FACTS, "cause").set_index("key")["actions"].to_dict()
     assert by_cause == {"funding": 2, "coordination": 1, "unspecified": 1}
-    by_pillar = data.count_delayed(FACTS, "pillar").set_index("key")["actions"].to_dict()
+    by_pillar = delays.count_delayed(FACTS, "pillar").set_index("key")["actions"].to_dict()
     assert by_pillar == {"legislation": 2, "other": 1}  # XA 1.1 has two causes, counted once
-    assert list(data.count_delayed(FACTS, "party")["label"]) == ["Aland", "Bland"]
+    assert list(delays.count_delayed(FACTS, "party")["label"]) == ["Aland", "Bland"]
 
 
 def test_bars_carry_their_group_key_for_selection_and_escape_text() -> None:
-    counts = data.count_delayed(FACTS.assign(party_name=["<script>x</script>"] * 3 + ["Bland"]), "party")
-    figure = charts.count_bars(counts, "Delayed actions by Party", axis_title="Party")
+    counts = delays.count_delayed(FACTS.assign(party_name=["<script>x</script>"] * 3 + ["Bland"]), "party")
+    figure = bars.count_bars(counts, "Delayed actions by Party", axis_title="Party", unit="delayed actions")
     bar = figure.data[0]
     assert [c[0] for c in bar.customdata] == ["XA", "XB"]
     assert "<script>" not in " ".join(bar.y) and "&lt;script&gt;" in bar.y[0]
     assert figure.layout.clickmode == "event+select"
-    assert "Bland 1" in charts.count_bars_alt(counts, "Delayed actions by Party")
+    assert "Bland 1" in bars.count_bars_alt(counts, "Delayed actions by Party", "delayed actions")
 
 
 GAPS = pd.DataFrame({
@@ -261,21 +280,21 @@ GAPS = pd.DataFrame({
 
 
 def test_funding_gaps_count_both_kinds_per_group() -> None:
-    long = data.count_funding_gaps(GAPS, "party")
+    long = funding.count_funding_gaps(GAPS, "party")
     assert long.set_index(["key", "gap"])["actions"].to_dict() == {
         ("XA", "sought"): 1, ("XB", "sought"): 1, ("XA", "delayed"): 2, ("XB", "delayed"): 0}
-    figure = charts.gap_bars(long, "Funding gaps by Party", axis_title="Party")
+    figure = bars.gap_bars(long, "Funding gaps by Party", axis_title="Party")
     assert trace_names(figure) == ["Funding sought, not secured", "Delayed for lack of funding"]
     assert figure.layout.barmode == "group"
 
 
 def test_funding_table_download_neutralises_formulas() -> None:
-    table = data.funding_table(GAPS)
+    table = funding.funding_table(GAPS)
     assert list(table["Funding gap"]) == [
         "Funding sought, not secured and Delayed for lack of funding", "Delayed for lack of funding",
         "Funding sought, not secured"]
     assert list(table["Rating"]) == ["On track", "Not rated", "Unclear"]
-    rows = list(csv.reader(io.StringIO(export.to_csv(table).decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(tables.to_csv(table).decode("utf-8-sig"))))
     assert rows[0] == list(table.columns)
     assert len(rows) == len(table) + 1
     cells = {cell for row in rows[1:] for cell in row}
@@ -301,15 +320,15 @@ def test_filter_links_use_the_labels_the_sidebar_shows() -> None:
 
 def test_charts_keep_to_the_first_parties_and_tables_keep_all() -> None:
     many = pd.DataFrame({"party_iso3": [f"X{i:03d}" for i in range(100) for _ in range(2)]})
-    charted = data.first_parties(many)
-    assert charted["party_iso3"].nunique() == data.MAX_CHART_PARTIES
+    charted = ratings.first_parties(many, MAX_CHART_PARTIES)
+    assert charted["party_iso3"].nunique() == MAX_CHART_PARTIES
     assert list(dict.fromkeys(charted["party_iso3"]))[:2] == ["X000", "X001"]
-    assert len(data.first_parties(many.head(6))) == 6
+    assert len(ratings.first_parties(many.head(6), MAX_CHART_PARTIES)) == 6
 
 
 def test_only_parties_and_meetings_without_a_report_are_no_report() -> None:
-    parties = data.expected_groups(GRID, "party")
+    parties = ratings.expected_groups(GRID, "party")
     assert parties.empty  # both Parties reported at some meeting of the selection
-    meetings = data.expected_groups(GRID.assign(report_id=["XA-SC66", None, "XB-SC66", None]), "meeting")
+    meetings = ratings.expected_groups(GRID.assign(report_id=["XA-SC66", None, "XB-SC66", None]), "meeting")
     assert list(meetings["key"]) == ["SC69"]
-    assert data.expected_groups(GRID, "pillar") is None
+    assert ratings.expected_groups(GRID, "pillar") is None

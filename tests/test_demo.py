@@ -18,14 +18,17 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from loaders import demo
 from loaders.build import build
 from loaders.cli import main
-from loaders.demo_markup import report_markup
+from loaders.devtools.demo import generate, readme_text
+from loaders.devtools.demo_markup import report_markup
+from loaders.devtools.demo_plan import ReportPlan, plan_corpus
+from loaders.devtools.demo_simulate import MEETINGS
+from loaders.devtools.render_model import RenderError
+from loaders.devtools.render_pdf import PdfPrinter
 from loaders.errors import BadInputError
 from loaders.pipeline import read_report
 from loaders.reference import DEMO_PARTIES_FILE, is_user_assigned, read_csv
-from loaders.render import PdfPrinter, RenderError
 from tests.helpers import ROOT, run_cli
 
 DEMO_DIR = ROOT / "data" / "demo"
@@ -51,7 +54,7 @@ def read_facts(path: Path) -> tuple[dict, list]:
     return actions, issues
 
 
-def assert_reads_as_planned(folder: Path, plan: demo.ReportPlan) -> None:
+def assert_reads_as_planned(folder: Path, plan: ReportPlan) -> None:
     report = read_report(folder / plan.file_name)
     assert (report.party.iso3, report.meeting.code, report.language) == (
         plan.party.code, plan.meeting, plan.party.language), plan.file_name
@@ -88,16 +91,16 @@ def test_same_arguments_give_the_same_bytes(tmp_path: Path) -> None:
 
 def test_generated_reports_read_back_as_planned(tmp_path: Path) -> None:
     """Every delay, cause, funding status, date, rating and template leftover is read as written."""
-    result = demo.generate(tmp_path, n_parties=3, seed=5, pdf_share=0.0)
+    result = generate(tmp_path, n_parties=3, seed=5, pdf_share=0.0)
     for plan in result.corpus.reports:
         assert_reads_as_planned(tmp_path, plan)
 
 
 def test_data_demo_is_the_default_corpus_and_reads_back_as_planned() -> None:
-    corpus = demo.plan_corpus()
+    corpus = plan_corpus()
     names = {p.name for p in DEMO_DIR.iterdir() if not p.name.startswith(".")}
     assert names == {r.file_name for r in corpus.reports} | {"README.md", "secretariat_ratings.csv"}
-    assert (DEMO_DIR / "README.md").read_text(encoding="utf-8") == demo.readme_text(corpus)
+    assert (DEMO_DIR / "README.md").read_text(encoding="utf-8") == readme_text(corpus)
     for plan in corpus.reports:
         if plan.format == "md":  # the markup is what the generator writes today
             assert (DEMO_DIR / plan.file_name).read_text(encoding="utf-8") == report_markup(plan), plan.file_name
@@ -106,10 +109,10 @@ def test_data_demo_is_the_default_corpus_and_reads_back_as_planned() -> None:
 
 
 def test_default_corpus_has_the_variety_the_dashboard_shows() -> None:
-    corpus = demo.plan_corpus()
+    corpus = plan_corpus()
     counts = corpus.counts()
     assert len(corpus.parties) == 8 and {p.code for p in corpus.parties} == {f"X{c}" for c in "ABCDEFGH"}
-    assert 0.10 <= len(corpus.missing) / (8 * len(demo.MEETINGS)) <= 0.15
+    assert 0.10 <= len(corpus.missing) / (8 * len(MEETINGS)) <= 0.15
     assert counts["format"]["pdf"] >= 3 and counts["format"]["docx"] >= 8 and counts["format"]["md"] >= 30
     assert {p.code for p in corpus.parties if p.language == "fr"} == {"XE", "XH"}
     assert {p.trajectory for p in corpus.parties} >= {"improving", "stalling", "slipping"}
@@ -122,7 +125,7 @@ def test_default_corpus_has_the_variety_the_dashboard_shows() -> None:
 
 
 def test_french_report_is_read_as_french(tmp_path: Path) -> None:
-    plan = next(r for r in demo.plan_corpus(8, 1, 0.0).reports if r.party.code == "XE" and r.meeting == "SC70")
+    plan = next(r for r in plan_corpus(8, 1, 0.0).reports if r.party.code == "XE" and r.meeting == "SC70")
     path = tmp_path / plan.file_name
     path.write_text(report_markup(plan), encoding="utf-8")
     report = read_report(path)
@@ -135,7 +138,7 @@ def test_french_report_is_read_as_french(tmp_path: Path) -> None:
 
 def test_more_parties_than_parties_csv_are_made_up_with_user_assigned_codes(tmp_path: Path) -> None:
     generated = tmp_path / "generated"
-    demo.generate(generated, n_parties=20, seed=3, pdf_share=0.0, docx_share=0.0)
+    generate(generated, n_parties=20, seed=3, pdf_share=0.0, docx_share=0.0)
     extra = read_csv_rows(generated / DEMO_PARTIES_FILE)
     assert len(extra) == 12 and all(r["is_demo"] == "true" for r in extra)
     assert all(is_user_assigned(r["party_iso3"]) and r["party_iso3"] not in REAL_CODES for r in extra)
@@ -210,7 +213,7 @@ def test_pdf_without_playwright_names_what_to_install(monkeypatch: pytest.Monkey
 
 def test_a_side_file_cannot_add_a_real_party(tmp_path: Path) -> None:
     report = tmp_path / "xe_sc70.md"
-    plan = next(r for r in demo.plan_corpus(8, 1, 0.0).reports if r.party.code == "XE" and r.meeting == "SC70")
+    plan = next(r for r in plan_corpus(8, 1, 0.0).reports if r.party.code == "XE" and r.meeting == "SC70")
     report.write_text(report_markup(plan).replace("RÉPUBLIQUE DE SAMPLANDIE", "KENYA REPUBLIC"), encoding="utf-8")
     (tmp_path / DEMO_PARTIES_FILE).write_text(
         "party_iso3,party_name,aliases,is_demo,source\nKEN,Kenya Republic,,true,test\n", encoding="utf-8")
@@ -292,6 +295,6 @@ def test_one_action_can_be_followed_across_meetings(db: duckdb.DuckDBPyConnectio
 
 def test_build_of_data_loads_every_report(built_db: Path) -> None:
     con = duckdb.connect(str(built_db), read_only=True)
-    expected = len(demo.plan_corpus().reports) + 1  # and the Cambodia report
+    expected = len(plan_corpus().reports) + 1  # and the Cambodia report
     assert rows(con, "SELECT count(*) FROM core_reports") == [(expected,)]
     con.close()

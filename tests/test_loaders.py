@@ -11,7 +11,7 @@ from loaders.formats.text import _cell
 from loaders.models import Report
 from loaders.pipeline import read_report
 from loaders.reference import label_key, reference
-from loaders.tables import split_actions
+from loaders.table_cells import split_actions
 from tests.helpers import SAMPLE, edited_sample
 
 

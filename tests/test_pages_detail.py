@@ -1,11 +1,13 @@
-"""The Compare, Report and Data quality pages, run headless by Streamlit's AppTest, and
-their data functions and chart builders alone.
+"""The Compare, Report and Data quality views, run headless by Streamlit's AppTest through
+the app itself (dashboard/app.py: its sidebar filters, then the view), and their questions
+and chart builders alone.
 
-The pages run under a small entry script written for the tests (sidebar filters plus the
-three pages), on the database `make run` builds and on a small database of known reports:
+The views run on the database `make run` builds and on a small database of known reports:
 the Cambodia sample; a copy of it for SC70, where CITES also published the Party's own
 figures; a hostile copy for SC67 whose note holds HTML; and two reports of the fictional
-Examplia with a fictional Secretariat rating.
+Examplia with a fictional Secretariat rating. The sidebar offers only Parties and meetings
+with a loaded report (as in the app), so Parties known only from published figures show
+up on Compare when no Party is chosen.
 """
 
 from __future__ import annotations
@@ -23,13 +25,15 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import compare_data, detail_charts, report_data
+from dashboard.charts import compare as compare_charts
+from dashboard.escape import markdown
+from dashboard.queries import compare, reports
 from dashboard.selection import Filters
 from loaders.build import build
 from loaders.store import connect
 from tests.helpers import ROOT, SAMPLE, edited_sample
 
-PAGES = ROOT / "dashboard" / "pages"
+APP = ROOT / "dashboard" / "app.py"
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
 HOSTILE_NOTE = f"Reports are completed {SCRIPT} {IMG} [link](javascript:alert(1)) **not bold**"
@@ -85,42 +89,6 @@ def build_detail_db(folder: Path) -> Path:
     return db
 
 
-ENTRY = """\
-import sys
-sys.path.insert(0, {root!r})
-import streamlit as st
-from dashboard import filters
-from dashboard.db import connection, current_db
-
-st.set_page_config(layout="wide")
-navigation = st.navigation([
-    st.Page(lambda: st.title("Home"), title="Home", url_path="home", default=True),
-    st.Page({compare!r}, title="Compare"),
-    st.Page({report!r}, title="Report"),
-    st.Page({quality!r}, title="Data quality"),
-])
-cursor = connection(current_db()).cursor()
-parties = cursor.execute(
-    "SELECT party_iso3, party_name, is_demo FROM core_parties WHERE party_iso3 IN "
-    "(SELECT party_iso3 FROM out_reports UNION SELECT party_iso3 FROM out_rating_shares) ORDER BY party_name"
-).df()
-meetings = cursor.execute("SELECT meeting_code FROM core_meetings ORDER BY start_date").df()
-pillars = cursor.execute("SELECT pillar_code, label FROM core_codes_pillars ORDER BY sort_order").df()
-cursor.close()
-filters.sidebar(parties, meetings, pillars)
-navigation.run()
-"""
-
-
-@pytest.fixture(scope="module")
-def entry(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An entry script like dashboard/app.py with the sidebar filters and the three pages."""
-    path = tmp_path_factory.mktemp("entry") / "entry.py"
-    path.write_text(ENTRY.format(root=str(ROOT), compare=str(PAGES / "compare.py"),
-                                 report=str(PAGES / "report.py"), quality=str(PAGES / "data_quality.py")))
-    return path
-
-
 @pytest.fixture(scope="module")
 def detail_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_detail_db(tmp_path_factory.mktemp("detail"))
@@ -134,15 +102,15 @@ def _fresh_caches() -> Iterator[None]:
     st.cache_resource.clear()
 
 
-def open_page(entry: Path, db: Path, page: str, query: dict[str, str | list[str]] | None = None) -> AppTest:
-    """The page run once through the entry script, with ``query`` in the URL."""
-    at = AppTest.from_file(str(entry), default_timeout=60)
+def open_page(db: Path, page: str, query: dict[str, str | list[str]] | None = None) -> AppTest:
+    """The view (compare, report, data_quality) as a first visit to its link with ``query``
+    shows it: the view is the first page the session runs, as when a shared link is opened."""
+    at = AppTest.from_file(str(APP), default_timeout=60)
     for key, value in (query or {}).items():
         at.query_params[key] = value
+    at.switch_page(f"views/{page}.py")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("NIAP_DB", str(db))
-        at.run()
-        at.switch_page(str(PAGES / f"{page}.py"))
         at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -184,21 +152,51 @@ def frame_with(at: AppTest, column: str) -> pd.DataFrame:
 # ------------------------------------------------------------------------ default data
 
 
-@pytest.mark.parametrize("page", ["compare", "report", "data_quality"])
-def test_each_page_runs_on_the_default_data(entry: Path, app_db: Path, page: str) -> None:
-    at = open_page(entry, app_db, page)
+def db_rows(db: Path, sql: str, params: tuple = ()) -> list[tuple]:
+    """An independent count on the database the page read."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql, params).fetchall()
+
+
+def test_compare_on_the_default_data_shows_cambodias_counted_shares(app_db: Path) -> None:
+    at = open_page(app_db, "compare")
     assert not at.error
-    assert at.get("plotly_chart"), "every page draws a chart"
+    table = frame_with(at, "What").set_index(["Party", "Meeting"])
+    ((on_track, total),) = db_rows(app_db, "SELECT count(*) FILTER (WHERE rating_code = 'on_track'), count(*) "
+                                           "FROM out_actions WHERE report_id = 'KHM-SC66'")
+    assert table.loc[("Cambodia", "SC66"), "On track"] == pytest.approx(round(100 * on_track / total, 1))
+    assert table.loc[("Cambodia", "SC66"), "Actions"] == total
     for chart in at.get("plotly_chart"):
-        assert chart.proto.alt, "every chart has alt text"
+        assert chart.proto.alt.startswith(("Bar charts", "Paired bar chart", "Dot chart"))
+    assert "Source: " in captions(at)
+
+
+def test_report_on_the_default_data_shows_one_report_whole(app_db: Path) -> None:
+    at = open_page(app_db, "report")
+    report = at.query_params["report"]  # the view names the report it shows in the link
+    ((actions, party),) = db_rows(app_db, "SELECT n_actions, party_name FROM out_reports WHERE report_id = ?",
+                                  (report,))
+    block = frame_with(at, "Field").set_index("Field")["Value"]
+    assert block["Party"].startswith(party) and block["Actions"] == str(actions)
+    assert len([m for m in at.markdown if m.value.startswith("Rating: ")]) == actions
+    assert "Source: " in captions(at)
+
+
+def test_data_quality_on_the_default_data_counts_every_issue(app_db: Path) -> None:
+    at = open_page(app_db, "data_quality")
+    ((issues, reports_with),) = db_rows(app_db, "SELECT count(*), count(DISTINCT report_id) FROM out_quality_issues")
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Issues"], metrics["Reports with issues"]) == (str(issues), str(reports_with))
+    assert len(frame_with(at, "Evidence")) == issues
+    assert any(t.startswith(f"Quality issues by Party ({issues} issues") for t in chart_specs(at))
     assert "Source: " in captions(at)
 
 
 @pytest.mark.parametrize("page", ["compare", "report", "data_quality"])
-def test_each_page_explains_an_empty_database(entry: Path, tmp_path: Path, page: str) -> None:
+def test_each_page_explains_an_empty_database(tmp_path: Path, page: str) -> None:
     db = tmp_path / "empty.duckdb"
     connect(db).close()  # the schema, no reports, no reference figures
-    at = open_page(entry, db, page)
+    at = open_page(db, page)
     assert not at.error
     assert at.info, "an empty page says what to do"
     assert not at.get("plotly_chart")
@@ -207,8 +205,8 @@ def test_each_page_explains_an_empty_database(entry: Path, tmp_path: Path, page:
 # ------------------------------------------------------------------------ Compare
 
 
-def test_compare_falls_back_to_parties_with_data_and_says_so(entry: Path, detail_db: Path) -> None:
-    at = open_page(entry, detail_db, "compare")
+def test_compare_falls_back_to_parties_with_data_and_says_so(detail_db: Path) -> None:
+    at = open_page(detail_db, "compare")
     assert "No Parties are chosen in the sidebar" in shown(at.info[0].value)
     table = frame_with(at, "What")
     assert list(dict.fromkeys(table["Party"]))[:2] == ["Cambodia", "United Republic of Tanzania"]
@@ -221,8 +219,8 @@ def test_compare_falls_back_to_parties_with_data_and_says_so(entry: Path, detail
     assert "Includes demo data (fictional Parties)" in captions(at)
 
 
-def test_compare_side_by_side_follows_the_order_and_colours_of_the_scale(entry: Path, detail_db: Path) -> None:
-    at = open_page(entry, detail_db, "compare")
+def test_compare_side_by_side_follows_the_order_and_colours_of_the_scale(detail_db: Path) -> None:
+    at = open_page(detail_db, "compare")
     spec = chart_specs(at)["Each Party's own ratings at each meeting, as shares of its actions"]
     entries = sorted((t for t in spec["data"] if t.get("showlegend")), key=lambda t: t["legendrank"])
     legend = [t["name"] for t in entries]
@@ -230,11 +228,15 @@ def test_compare_side_by_side_follows_the_order_and_colours_of_the_scale(entry: 
     assert legend[-1] == "No report" and "Not rated" not in legend
     assert len(legend) == len(set(legend))  # one entry per rating, not one per panel
     on_track = next(t for t in spec["data"] if t["name"] == "On track")
-    assert on_track["marker"]["color"] == "#8cc5e3"  # core_codes_ratings
+    assert [(on_track["marker"]["color"],)] == db_rows(
+        detail_db, "SELECT colour FROM out_codes_ratings WHERE rating_code = 'on_track'")
+    no_report = next(t for t in spec["data"] if t["name"] == "No report")
+    assert no_report["marker"]["pattern"]["shape"] == "/"  # the one hatch of "no report", on every page
+    assert set(no_report["text"]) == {"no report"}
 
 
-def test_choosing_parties_in_the_sidebar_changes_the_comparison(entry: Path, detail_db: Path) -> None:
-    at = open_page(entry, detail_db, "compare")
+def test_choosing_parties_in_the_sidebar_changes_the_comparison(detail_db: Path) -> None:
+    at = open_page(detail_db, "compare")
     at.multiselect(key="party").set_value(["KHM"])
     rerun(at, detail_db)
     assert not any("No Parties are chosen" in shown(i.value) for i in at.info)
@@ -244,8 +246,10 @@ def test_choosing_parties_in_the_sidebar_changes_the_comparison(entry: Path, det
     assert set(secretariat["Party"]) == {"Cambodia"}
 
 
-def test_self_rating_against_secretariat_uses_the_published_figures(entry: Path, detail_db: Path) -> None:
-    at = open_page(entry, detail_db, "compare", {"party": ["Cambodia", "United Republic of Tanzania"]})
+def test_self_rating_against_secretariat_uses_the_published_figures(detail_db: Path) -> None:
+    # Tanzania has only published figures, so the sidebar does not offer it: it is among the
+    # Parties compared when none is chosen
+    at = open_page(detail_db, "compare")
     table = frame_with(at, "Rated by")
     rows = table.set_index(["Party", "Meeting", "Rated by"])
     assert rows.loc[("Cambodia", "SC69", "Party, published"), "Achieved"] == 15
@@ -257,8 +261,21 @@ def test_self_rating_against_secretariat_uses_the_published_figures(entry: Path,
     assert "SC70 Doc. 27.4 Annex 1, Table 1" in captions(at)
 
 
-def test_demo_secretariat_figures_show_only_with_demo_data(entry: Path, detail_db: Path) -> None:
-    at = open_page(entry, detail_db, "compare", {"party": ["Cambodia", "Republic of Examplia (demo)"]})
+def test_a_party_at_a_meeting_it_did_not_report_to_shows_no_report(app_db: Path) -> None:
+    assert not db_rows(app_db, "SELECT 1 FROM out_reports WHERE party_iso3 = 'KHM' AND meeting_code = 'SC77'")
+    assert db_rows(app_db, "SELECT 1 FROM out_reports WHERE meeting_code = 'SC77'"), "SC77 is in the sidebar"
+    at = open_page(app_db, "compare", {"party": "Cambodia", "meeting": "SC77"})
+    assert not at.error
+    assert at.multiselect(key="meeting").value == ["SC77"]
+    table = frame_with(at, "What")
+    assert table[["Party", "Meeting", "What"]].values.tolist() == [["Cambodia", "SC77", "No report"]]
+    infos = " ".join(shown(i.value) for i in at.info)
+    assert "No Secretariat rating for the compared Parties (Cambodia)" in infos
+    assert "None of the compared Parties has a loaded report in the selection" in infos
+
+
+def test_demo_secretariat_figures_show_only_with_demo_data(detail_db: Path) -> None:
+    at = open_page(detail_db, "compare", {"party": ["Cambodia", "Republic of Examplia (demo)"]})
     assert "Republic of Examplia" in set(frame_with(at, "Rated by")["Party"])
     at.toggle(key="demo").set_value(False)
     rerun(at, detail_db)
@@ -266,8 +283,8 @@ def test_demo_secretariat_figures_show_only_with_demo_data(entry: Path, detail_d
     assert "Includes demo data" not in captions(at)
 
 
-def test_one_action_followed_across_meetings_with_its_notes(entry: Path, detail_db: Path) -> None:
-    at = open_page(entry, detail_db, "compare", {"party": "Cambodia"})
+def test_one_action_followed_across_meetings_with_its_notes(detail_db: Path) -> None:
+    at = open_page(detail_db, "compare", {"party": "Cambodia"})
     at.selectbox(key="compare_action").set_value("1.2")
     rerun(at, detail_db)
     table = frame_with(at, "Report's label").set_index("Meeting")
@@ -279,8 +296,8 @@ def test_one_action_followed_across_meetings_with_its_notes(entry: Path, detail_
     assert spec["data"][1]["y"] == ["Challenging", "Challenging", "Challenging"]
 
 
-def test_an_action_of_a_party_that_missed_a_meeting_shows_no_report(entry: Path, detail_db: Path) -> None:
-    at = open_page(entry, detail_db, "compare", {"party": ["Cambodia", "Republic of Examplia (demo)"]})
+def test_an_action_of_a_party_that_missed_a_meeting_shows_no_report(detail_db: Path) -> None:
+    at = open_page(detail_db, "compare", {"party": ["Cambodia", "Republic of Examplia (demo)"]})
     at.selectbox(key="compare_party").set_value("Republic of Examplia")
     rerun(at, detail_db)
     at.selectbox(key="compare_action").set_value("1.2")
@@ -293,16 +310,16 @@ def test_an_action_of_a_party_that_missed_a_meeting_shows_no_report(entry: Path,
 # ------------------------------------------------------------------------ Report
 
 
-def test_report_shows_the_hostile_note_as_inert_text(entry: Path, detail_db: Path) -> None:
-    at = open_page(entry, detail_db, "report", {"report_party": "Cambodia", "report_meeting": "SC67"})
+def test_report_shows_the_hostile_note_as_inert_text(detail_db: Path) -> None:
+    at = open_page(detail_db, "report", {"report": "KHM-SC67"})
     note = next(t for t in texts(at) if SCRIPT in t)
     assert IMG in note and "[link](javascript:alert(1))" in note and "**not bold**" in note
     for element in [*at.markdown, *at.caption, *at.warning, *at.info]:  # no Markdown carries it unescaped
         assert SCRIPT not in element.value and IMG not in element.value
 
 
-def test_report_shows_title_block_synopsis_actions_facts_and_issues(entry: Path, detail_db: Path) -> None:
-    at = open_page(entry, detail_db, "report", {"report_party": "Cambodia", "report_meeting": "SC66"})
+def test_report_shows_title_block_synopsis_actions_facts_and_issues(detail_db: Path) -> None:
+    at = open_page(detail_db, "report", {"report": "KHM-SC66"})
     block = frame_with(at, "Field").set_index("Field")["Value"]
     assert block["Title"] == "CITES SC66 NATIONAL IVORY ACTION PLAN PROGRESS REPORT"
     assert block["Reporting period"] == "2014-11 to 2015-09"
@@ -325,38 +342,53 @@ def test_report_shows_title_block_synopsis_actions_facts_and_issues(entry: Path,
     assert "cambodia_sc66_progress_report.md" in [t for t in texts(at)]
 
 
-def test_report_picker_follows_the_url_and_the_pillar_filter(entry: Path, detail_db: Path) -> None:
-    at = open_page(entry, detail_db, "report", {"report_party": "Republic of Examplia", "report_meeting": "SC66"})
-    assert at.selectbox(key="report_party").value == "Republic of Examplia"
+def test_report_picker_follows_the_url_and_the_pillar_filter(detail_db: Path) -> None:
+    at = open_page(detail_db, "report", {"report": "XA-SC66"})
+    assert at.selectbox(key="report_pick").value == "XA-SC66"
     assert any("fictional demo Party" in shown(w.value) for w in at.warning)
     assert len([m for m in at.markdown if m.value.startswith("Rating: ")]) == 13
     at.multiselect(key="pillar").set_value(["legislation"])
     rerun(at, detail_db)
     assert len([m for m in at.markdown if m.value.startswith("Rating: ")]) == 2  # actions 1.1 and 1.2
+    assert at.query_params["report"] == "XA-SC66"  # the link still names the report
 
 
-def test_report_opened_by_its_id_as_the_overview_links_it(entry: Path, detail_db: Path) -> None:
-    at = open_page(entry, detail_db, "report", {"report": "XA-SC66"})
-    assert at.selectbox(key="report_party").value == "Republic of Examplia"
-    assert at.selectbox(key="report_meeting").value == "SC66"
-    assert "report" not in at.query_params  # the pickers carry the choice from here
+def test_report_opened_by_its_link_shows_its_title_block(detail_db: Path) -> None:
+    at = open_page(detail_db, "report", {"report": "KHM-SC66"})
+    assert [shown(h.value) for h in at.main.header] == ["Cambodia · SC66 progress report"]
+    block = frame_with(at, "Field").set_index("Field")["Value"]
+    assert (block["Party"], block["Meeting"], block["Actions"]) == ("Cambodia", "SC66 (Geneva, January 2016)", "13")
+    assert at.selectbox(key="report_pick").value == "KHM-SC66"
     assert not any("Session State" in w.value for w in at.warning)
+    at.selectbox(key="report_pick").set_value("KHM-SC70")  # choosing another report changes the link
+    rerun(at, detail_db)
+    assert at.query_params["report"] == "KHM-SC70"
+    assert frame_with(at, "Field").set_index("Field")["Value"]["Reporting period"] == "2017-07 to 2018-06"
 
 
-def test_report_says_when_its_file_is_missing(entry: Path, detail_db: Path, tmp_path: Path) -> None:
+def test_report_named_by_a_link_outside_the_selection_says_so(detail_db: Path) -> None:
+    at = open_page(detail_db, "report", {"report": "KHM-SC66", "party": "Republic of Examplia (demo)"})
+    assert "The report KHM-SC66 named in the link is not in the sidebar selection" in shown(at.info[0].value)
+    assert at.selectbox(key="report_pick").value.startswith("XA-")
+
+
+def test_report_says_when_its_file_is_missing(detail_db: Path, tmp_path: Path) -> None:
     db = tmp_path / "copy.duckdb"
     shutil.copyfile(detail_db, db)
     moved = hostile_report(tmp_path, version=" (second version)")
     subprocess.run([sys.executable, "-m", "loaders", "load", str(moved), "--db", str(db)], cwd=ROOT, check=True,
                    capture_output=True, timeout=120)
     moved.unlink()
-    at = open_page(entry, db, "report", {"report_party": "Cambodia", "report_meeting": "SC67"})
+    at = open_page(db, "report", {"report": "KHM-SC67"})
     assert not [b for b in at.get("download_button") if "source" in b.label.lower() or "report" in b.label.lower()]
     assert any("cannot be downloaded" in w.value for w in at.warning)
 
 
-def test_report_with_filters_matching_nothing_explains_itself(entry: Path, detail_db: Path) -> None:
-    at = open_page(entry, detail_db, "report", {"party": "Malawi"})  # only published figures
+NOTHING = {"party": "Republic of Examplia (demo)", "meeting": "SC67"}  # Examplia did not report to SC67
+
+
+def test_report_with_filters_matching_nothing_explains_itself(detail_db: Path) -> None:
+    at = open_page(detail_db, "report", NOTHING)
     assert "No report matches the sidebar selection" in at.info[0].value
     assert not at.get("plotly_chart")
 
@@ -364,21 +396,21 @@ def test_report_with_filters_matching_nothing_explains_itself(entry: Path, detai
 # ------------------------------------------------------------------------ Data quality
 
 
-def test_data_quality_lists_issues_with_links_to_their_reports(entry: Path, detail_db: Path) -> None:
-    at = open_page(entry, detail_db, "data_quality")
+def test_data_quality_lists_issues_with_links_to_their_reports(detail_db: Path) -> None:
+    at = open_page(detail_db, "data_quality")
     issues = frame_with(at, "Evidence")
     assert {"Party", "Meeting", "Action", "Issue", "Message", "Evidence", "Report"} <= set(issues.columns)
     assert issues["Report"].iloc[0].startswith("report?")
     links = at.get("page_link")
     assert len(links) >= 4
-    assert any("report_meeting=SC67" in link.proto.query_string for link in links)
+    assert any("report=KHM-SC67" in link.proto.query_string for link in links)
     specs = chart_specs(at)
     assert any(t.startswith("Quality issues by issue type") for t in specs)
     assert any(t.startswith("Quality issues by Party") for t in specs)
 
 
-def test_data_quality_filters_change_the_counts(entry: Path, detail_db: Path) -> None:
-    at = open_page(entry, detail_db, "data_quality")
+def test_data_quality_filters_change_the_counts(detail_db: Path) -> None:
+    at = open_page(detail_db, "data_quality")
     total = int(at.metric[0].value)
     at.multiselect(key="dq_severity").set_value(["warning"])
     rerun(at, detail_db)
@@ -390,8 +422,8 @@ def test_data_quality_filters_change_the_counts(entry: Path, detail_db: Path) ->
     assert set(frame_with(at, "Evidence")["Party"]) == {"Republic of Examplia"}
 
 
-def test_data_quality_lists_reports_whose_facts_look_odd(entry: Path, detail_db: Path) -> None:
-    at = open_page(entry, detail_db, "data_quality")
+def test_data_quality_lists_reports_whose_facts_look_odd(detail_db: Path) -> None:
+    at = open_page(detail_db, "data_quality")
     odd = frame_with(at, "Check")
     checks = set(zip(odd["Party"], odd["Meeting"], odd["Check"], strict=True))
     assert ("Republic of Examplia", "SC66", "Part A's counts disagree with the tables") in checks
@@ -399,8 +431,8 @@ def test_data_quality_lists_reports_whose_facts_look_odd(entry: Path, detail_db:
     assert not any(p == "Cambodia" and m == "SC66" for p, m, _ in checks)  # the sample agrees with itself
 
 
-def test_data_quality_with_nothing_selected_explains_itself(entry: Path, detail_db: Path) -> None:
-    at = open_page(entry, detail_db, "data_quality", {"party": "Malawi"})
+def test_data_quality_with_nothing_selected_explains_itself(detail_db: Path) -> None:
+    at = open_page(detail_db, "data_quality", NOTHING)
     assert "No quality issue matches" in at.info[0].value
 
 
@@ -415,10 +447,11 @@ def cursor(detail_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def test_published_figures_stand_in_only_where_no_report_is_loaded(cursor: duckdb.DuckDBPyConnection) -> None:
-    cells = compare_data.ratings_by_meeting(cursor, Filters(), ("KHM",))
+    cells = compare.ratings_by_meeting(cursor, Filters(), ("KHM",))
     status = cells.drop_duplicates("meeting_code").set_index("meeting_code")["status"]
+    assert list(status.index) == ["SC66", "SC67", "SC69", "SC70"]  # in date order
     assert status.to_dict() == {"SC66": "counted", "SC67": "counted", "SC69": "published", "SC70": "counted"}
-    with_pillar = compare_data.ratings_by_meeting(cursor, Filters(pillars=("legislation",)), ("KHM",))
+    with_pillar = compare.ratings_by_meeting(cursor, Filters(pillars=("legislation",)), ("KHM",))
     status = with_pillar.drop_duplicates("meeting_code").set_index("meeting_code")["status"]
     assert status["SC69"] == "published_all_pillars"  # a published figure cannot be cut by pillar
 
@@ -426,20 +459,28 @@ def test_published_figures_stand_in_only_where_no_report_is_loaded(cursor: duckd
 def test_a_published_figure_that_leaves_actions_out_is_completed_as_not_stated(
     cursor: duckdb.DuckDBPyConnection,
 ) -> None:
-    cells = compare_data.ratings_by_meeting(cursor, Filters(parties=("MOZ",)), ("MOZ",))
+    cells = compare.ratings_by_meeting(cursor, Filters(parties=("MOZ",)), ("MOZ",))
     shares = cells.set_index("rating_code")["share_pct"]
     assert shares["substantially_achieved"] == pytest.approx(48.72, abs=0.01)  # 19 of 39
     assert shares["not_stated"] == pytest.approx(51.28, abs=0.01)
 
 
+def test_a_meeting_without_report_or_figure_is_no_report_not_an_error(cursor: duckdb.DuckDBPyConnection) -> None:
+    cells = compare.ratings_by_meeting(cursor, Filters(meetings=("SC77",)), ("KHM", "XA"))
+    assert cells[["party_name", "meeting_code", "status"]].values.tolist() == [
+        ["Cambodia", "SC77", "no_report"], ["Republic of Examplia", "SC77", "no_report"]]
+    history = compare.action_history(cursor, Filters(meetings=("SC77",)), "KHM", "1.1")
+    assert history[["meeting_code", "status"]].values.tolist() == [["SC77", "no_report"]]
+
+
 def test_disagreements_are_party_minus_secretariat(cursor: duckdb.DuckDBPyConnection) -> None:
-    gaps = compare_data.disagreements(compare_data.self_vs_secretariat(cursor, Filters(parties=("MYS",))))
+    gaps = compare.disagreements(compare.self_vs_secretariat(cursor, Filters(parties=("MYS",))))
     row = gaps.set_index("rating_code").loc["on_track"]
     assert (row["party_pct"], row["secretariat_pct"], row["gap_pp"]) == (27, 73, -46)
 
 
-def test_md_text_shows_markdown_and_html_literally() -> None:
-    escaped = report_data.md_text("<b>x</b> **y** [a](b) :red[c] $d$ `e` # f")
+def test_markdown_shows_markdown_and_html_literally() -> None:
+    escaped = markdown("<b>x</b> **y** [a](b) :red[c] $d$ `e` # f")
     for special in "<>*[]():$`#":
         assert f"\\{special}" in escaped
     assert escaped.replace("\\", "") == "<b>x</b> **y** [a](b) :red[c] $d$ `e` # f"
@@ -448,13 +489,13 @@ def test_md_text_shows_markdown_and_html_literally() -> None:
 def test_locate_source_offers_only_the_file_that_was_loaded(tmp_path: Path) -> None:
     path = tmp_path / "r.md"
     path.write_text("report", encoding="utf-8")
-    sha = report_data.file_digest(str(path))
-    assert report_data.locate_source(str(path), sha).status == "ok"
-    assert report_data.locate_source("r.md", sha, root=tmp_path).status == "ok"  # relative to the project
+    sha = reports.file_digest(str(path))
+    assert reports.locate_source(str(path), sha).status == "ok"
+    assert reports.locate_source("r.md", sha, root=tmp_path).status == "ok"  # relative to the project
     path.write_text("changed", encoding="utf-8")
-    assert report_data.locate_source(str(path), sha).status == "changed"
+    assert reports.locate_source(str(path), sha).status == "changed"
     path.unlink()
-    assert report_data.locate_source(str(path), sha).status == "missing"
+    assert reports.locate_source(str(path), sha).status == "missing"
 
 
 RATINGS = pd.DataFrame({
@@ -472,7 +513,7 @@ def test_self_vs_secretariat_keeps_each_pair_together() -> None:
         "share_pct": [100.0, 100.0, 60.0, 40.0], "action_count": [None] * 4, "n_actions": [None] * 4,
         "source": ["doc"] * 4,
     })
-    figure = detail_charts.self_vs_secretariat(shares, RATINGS, title="t")
+    figure = compare_charts.self_vs_secretariat(shares, RATINGS, title="t")
     ticks = list(figure.layout.yaxis.ticktext)
     assert ticks == ["<b>&lt;b&gt;X&lt;/b&gt; SC69</b>  Party, published", "Secretariat",
                      "<b>Y SC69</b>  Party: no figure", "Secretariat"]
@@ -486,14 +527,14 @@ def test_action_history_draws_the_scale_and_the_gaps() -> None:
         "rating_label": ["ON TRACK", None, None], "delayed": [True, None, None],
         "delay_causes": ["funding", None, None],
     })
-    figure = detail_charts.action_history(history, RATINGS, title="t")
+    figure = compare_charts.action_history(history, RATINGS, title="t")
     assert list(figure.layout.yaxis.categoryarray) == [
         "No report", "Action not in this report", "Challenging", "On track"]  # bottom to top
     assert list(figure.data[1].y) == ["On track", "Action not in this report", "No report"]
     assert figure.data[2].name == "Said to be delayed"
 
 
-def test_data_quality_shows_how_much_of_each_report_was_read(entry: Path, tmp_path: Path) -> None:
+def test_data_quality_shows_how_much_of_each_report_was_read(tmp_path: Path) -> None:
     from tests.test_coverage import notes_lost
 
     data = tmp_path / "data"
@@ -505,7 +546,7 @@ def test_data_quality_shows_how_much_of_each_report_was_read(entry: Path, tmp_pa
         lost.read_text(encoding="utf-8").replace("Party: CAMBODIA", "Party: EXAMPLIA"), encoding="utf-8")
     db = tmp_path / "coverage.duckdb"
     assert not build(db, data_dir=data).errors
-    at = open_page(entry, db, "data_quality")
+    at = open_page(db, "data_quality")
     coverage = frame_with(at, "Text read (%)")
     read = dict(zip(coverage["Party"], coverage["Text read (%)"], strict=True))
     assert read["Cambodia"] > 99 and read["Republic of Examplia"] < 90

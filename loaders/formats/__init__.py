@@ -3,7 +3,8 @@
 Each backend module exposes ``NAME``, ``SUFFIXES``, ``sniff(data: bytes) -> bool`` and
 ``parse(path: Path, data: bytes) -> RawReport``. `read_raw` checks the file (size,
 emptiness), picks a backend by content first (the suffix only breaks ties) and returns
-its `RawReport`. Format quirks stay inside the backend.
+its `RawReport`. Format quirks stay inside the backend (and its helper modules, such as
+`layout_lines` and `layout_tables` of the layout-text backend).
 """
 
 from __future__ import annotations

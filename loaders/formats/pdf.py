@@ -28,7 +28,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from loaders.errors import ReportLoadError
 from loaders.formats.layout import read_layout
 from loaders.models import Block, RawCell, RawParagraph, RawReport, RawRow, RawTable, SourceInfo
-from loaders.tables import ACTION_CODE
+from loaders.table_cells import ACTION_CODE
 from loaders.textutil import BULLET_CHARS, join_lines
 
 NAME = "pdf"

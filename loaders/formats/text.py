@@ -67,7 +67,7 @@ def parse(path: Path, data: bytes, source: SourceInfo) -> RawReport:
 def blocks_with_markup(text: str) -> tuple[list[Block], list[str]]:
     """The blocks of a markup text, and the markup each paragraph was read from, in order.
 
-    The markup keeps the inline emphasis the blocks drop (``loaders.render`` redraws it).
+    The markup keeps the inline emphasis the blocks drop (``loaders.devtools.render_model`` redraws it).
     """
     markup: list[str] = []
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")

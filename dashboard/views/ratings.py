@@ -1,0 +1,65 @@
+"""Ratings: how Parties rate their own actions, by Party, meeting and pillar, on each
+report's own scale or through the crosswalk, and the share achieved or substantially
+achieved per Party and meeting."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import db, filters, ui
+from dashboard.panels import ratings as panels
+from dashboard.queries import options, overview, ratings
+from dashboard.selection import Filters
+
+# The URL keeps the option as shown (?scale=Crosswalk+to+the+2017%2B+scale), so the labels are the options.
+SCALES = {"Each report's own scale": "own", "Crosswalk to the 2017+ scale": "crosswalk"}
+SCALE_HELP = (
+    "Reports for SC65-SC67 use the 2014 template's ratings (Substantially achieved, On track, "
+    "Challenging, Unclear); from SC69 the 2017+ template's. 'Each report's own scale' shows the "
+    "ratings as written. The crosswalk shows 2014 ratings on the 2017+ scale, following the rating "
+    "code table (data/reference/rating_crosswalk.csv): an analyst's convention, not a CITES equivalence."
+)
+SECTIONS = {"party": "By Party", "meeting": "By meeting", "pillar": "By pillar"}
+
+
+def scale_choice() -> str:
+    """The rating scale to show ("own" or "crosswalk"), kept in the URL as ?scale=<label>."""
+    choice = st.segmented_control("Rating scale", list(SCALES), default=next(iter(SCALES)), required=True,
+                                  key="scale", bind="query-params", help=SCALE_HELP)
+    return SCALES.get(choice, "own")
+
+
+def crosswalk_note(source: db.AppSource, selection: Filters) -> None:
+    """Say how the crosswalk treats the ratings of this selection (shown when it is used)."""
+    counts, _ = source.ask(ratings.rating_counts, selection, "meeting")
+    table = ratings.crosswalk_table(source.ask(options.rating_codes), set(counts["rating_code"]))
+    st.info(
+        "**Crosswalk in use: 2014-2016 ratings are shown on the 2017+ scale.** This is an analyst's "
+        "convention, not a CITES equivalence: CITES never mapped one scale onto the other. "
+        "Switch to 'Each report's own scale' to see the ratings as written.",
+        icon=":material/swap_horiz:",
+    )
+    ui.table(table, column_config={"Note": st.column_config.TextColumn(width="large")})
+
+
+def render() -> None:
+    st.title("Ratings")
+    st.caption("How Parties rate the progress of their own NIAP actions (self-assessment), in the order of the "
+               "rating scale, with the same colour for a rating on every page. The Secretariat's own ratings "
+               "are on the Compare page.")
+    source, selection = db.source(), filters.current()
+    ui.selection_line()
+    scale = scale_choice()
+    if source.ask(overview.reports, selection).empty:
+        ui.nothing_selected("reports")
+        return
+    if scale == "crosswalk":
+        crosswalk_note(source, selection)
+    for by, section in SECTIONS.items():
+        st.subheader(section)
+        ui.show(panels.distribution(source, selection, by, scale))
+    st.subheader("Achieved or substantially achieved, by Party and meeting")
+    ui.show(panels.achievement(source, selection))
+
+
+render()
