@@ -7,7 +7,7 @@ DB := data/niap.duckdb
 PORT ?= 8501
 DATA_FILES := $(shell find data/raw data/demo data/reference loaders -type f -not -name '*.pyc' -not -path '*/__pycache__/*' -not -path 'loaders/devtools/*' 2>/dev/null) data/schema.sql
 
-.PHONY: help run app test lint build tools chromium office clean screenshots
+.PHONY: help run app test lint build tools chromium office clean screenshots fuzz
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
@@ -52,6 +52,9 @@ test: $(VENV)/.dev tools ## install what tests need and run the whole suite
 screenshots: $(VENV)/.dev tools ## refresh the README screenshots (dashboard/assets/) from the browser tests
 	$(PY) -m pytest -q tests/test_browser.py -k renders_its_charts
 	cp tests/output/screenshots/overview.png tests/output/screenshots/ratings.png dashboard/assets/
+
+fuzz: $(VENV)/.dev ## 5000 seeded mutated markup/DOCX/PDF files through the parser (the suite runs 300)
+	$(PY) -m tests.fuzz --cases $${FUZZ_CASES:-5000} --seed $${FUZZ_SEED:-14}
 
 lint: $(VENV)/.dev ## ruff
 	$(VENV)/bin/ruff check .

@@ -312,6 +312,22 @@ CREATE TABLE IF NOT EXISTS core_quality_issues (
     PRIMARY KEY (report_id, issue_index)
 );
 
+-- core_report_history: One row per version of a report that a newer file replaced (or a build
+-- dropped): its file, when it was loaded and replaced, by whom and why. Kept across builds.
+CREATE TABLE IF NOT EXISTS core_report_history (
+    report_id VARCHAR NOT NULL,  -- Party ISO3 and meeting of the report, e.g. KHM-SC66
+    file_sha256 VARCHAR NOT NULL,  -- SHA-256 of the file of the version replaced
+    source_file VARCHAR NOT NULL,  -- file name of the version replaced
+    source_path VARCHAR,  -- file path of the version replaced, as it was loaded
+    loaded_at TIMESTAMP NOT NULL,  -- when the version replaced had been loaded (UTC)
+    replaced_at TIMESTAMP NOT NULL,  -- when it was replaced or dropped (UTC)
+    replaced_by VARCHAR NOT NULL,  -- who replaced it: $NIAP_EDITOR, the editor signed in to the app, or user@host
+    reason VARCHAR NOT NULL,  -- why, e.g. a new version of the report, an older period forced with --replace-newer, a build
+    new_file_sha256 VARCHAR,  -- SHA-256 of the file that replaced it; NULL when a build dropped the report
+    new_source_file VARCHAR,  -- file name of the file that replaced it; NULL when a build dropped the report
+    PRIMARY KEY (report_id, replaced_at)
+);
+
 -- ---------------------------------------------------------------- public views
 
 -- A date stored as its first day and a precision, back to the text the report gave.
@@ -765,3 +781,31 @@ CREATE OR REPLACE VIEW out_party_categories AS
 SELECT c.party_iso3, p.party_name, c.category, c.from_meeting, c.source, c.note
 FROM core_party_categories c
 JOIN core_parties p USING (party_iso3);
+
+-- out_report_history: One row per replaced version of a report, newest first: which file it was,
+-- when it was loaded and replaced, by whom, why, and the file that replaced it.
+--   report_id: Party ISO3 and meeting, e.g. KHM-SC66
+--   party_iso3: Party (ISO 3166 alpha-3; XA..XZ user-assigned codes for fictional demo Parties)
+--   party_name: Party name as CITES writes it (NULL when the Party is no longer in the database)
+--   meeting_code: meeting the report was prepared for (SC66, ...)
+--   is_demo: report of a fictional demo Party
+--   file_sha256: SHA-256 of the file of the version replaced
+--   source_file: file name of the version replaced
+--   source_path: file path of the version replaced, as it was loaded
+--   loaded_at: when the version replaced had been loaded (UTC)
+--   replaced_at: when it was replaced or dropped (UTC)
+--   replaced_by: who replaced it: $NIAP_EDITOR, the editor signed in to the app, or user@host
+--   reason: why, e.g. a new version of the report, an older period forced with --replace-newer, a build
+--   new_file_sha256: SHA-256 of the file that replaced it; NULL when a build dropped the report
+--   new_source_file: file name of the file that replaced it; NULL when a build dropped the report
+--   is_current: the report is in the database now (false when a build dropped it)
+CREATE OR REPLACE VIEW out_report_history AS
+SELECT h.report_id, split_part(h.report_id, '-', 1) AS party_iso3, p.party_name,
+       substr(h.report_id, length(split_part(h.report_id, '-', 1)) + 2) AS meeting_code,
+       COALESCE(p.is_demo, false) AS is_demo,
+       h.file_sha256, h.source_file, h.source_path, h.loaded_at, h.replaced_at, h.replaced_by, h.reason,
+       h.new_file_sha256, h.new_source_file,
+       EXISTS (SELECT 1 FROM core_reports r WHERE r.report_id = h.report_id) AS is_current
+FROM core_report_history h
+LEFT JOIN core_parties p ON p.party_iso3 = split_part(h.report_id, '-', 1)
+ORDER BY h.replaced_at DESC, h.report_id;

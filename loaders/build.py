@@ -1,24 +1,30 @@
 """Rebuild the database from data/: reference tables, then every report file.
 
-The new database is written beside the old one and swapped in at the end, so a running
-dashboard is never left with a half-built file.
+The new database is written beside the old one, under the writer lock, and swapped in at
+the end, so a running dashboard is never left with a half-built file. Files are read in
+the sandboxed child process (loaders.sandbox). The history of replaced reports is carried
+over from the old database, with a row for each report the build replaced or dropped.
 """
 
 from __future__ import annotations
 
 import time
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from loaders import side_files
-from loaders.errors import BadInputError, SideFileError
-from loaders.formats import read_raw
-from loaders.pipeline import finish
+from loaders.database import SCHEMA_VERSION, utc_now
+from loaders.errors import BadInputError, OlderReportError, SideFileError
+from loaders.history import HISTORY_COLUMNS
+from loaders.lock import WaitCallback, default_who
 from loaders.progress import Progress
 from loaders.reference import DATA_DIR, DEMO_PARTIES_FILE, side_parties
-from loaders.store import insert_party, insert_rows, load_reference, store_report, transaction, writable_copy
+from loaders.sandbox import ParseWorker
+from loaders.store import insert_party, insert_rows, load_reference, store_report, transaction
+from loaders.writing import writable_copy
 
 REPORT_DIRS = ("raw", "demo")
 
@@ -32,13 +38,16 @@ class BuildResult:
     reports: int = 0
     rating_rows: int = 0  # rows of demo Secretariat assessments (secretariat_ratings.csv)
     errors: list[BadInputError] = field(default_factory=list)
+    skipped: list[OlderReportError] = field(default_factory=list)  # older versions of a report another file holds
+    history_rows: int = 0  # reports this build replaced or dropped, added to core_report_history
     seconds_by_format: dict[str, list[float]] = field(default_factory=dict)  # per loaded file, for benchmarks
 
     def summary(self) -> str:
         """One line for the terminal."""
         failed = f", {len(self.errors)} failed" if self.errors else ""
         ratings = f", {self.rating_rows} demo Secretariat rating rows" if self.rating_rows else ""
-        return f"built {self.db}: {self.reports} reports from {self.files} files{ratings}{failed}"
+        skipped = f", {len(self.skipped)} older versions skipped" if self.skipped else ""
+        return f"built {self.db}: {self.reports} reports from {self.files} files{ratings}{skipped}{failed}"
 
 
 def report_files(data_dir: Path = DATA_DIR) -> list[Path]:
@@ -59,28 +68,83 @@ def found_side_files(data_dir: Path, name: str) -> list[Path]:
     return sorted(p for d in REPORT_DIRS if (data_dir / d).is_dir() for p in (data_dir / d).rglob(name) if p.is_file())
 
 
-def build(db: Path, *, max_bytes: int | None = None, data_dir: Path = DATA_DIR) -> BuildResult:
-    """Build a fresh database at ``db`` from the files under ``data_dir``."""
+def build(
+    db: Path, *, max_bytes: int | None = None, data_dir: Path = DATA_DIR, wait: float | None = None,
+    who: str | None = None, on_wait: WaitCallback | None = None,
+) -> BuildResult:
+    """Build a fresh database at ``db`` from the files under ``data_dir``.
+
+    Two files of one Party and meeting: the one with the later reporting period is kept
+    (the other is listed in ``skipped``), or the later file name when the periods are equal.
+    """
     result = BuildResult(db=db)
     files = report_files(data_dir)
     result.files = len(files)
     progress = Progress(len(files))
-    with writable_copy(db, fresh=True) as con:
+    who = who or default_who()
+    with ParseWorker() as worker, writable_copy(db, fresh=True, who=who, what="build", wait=wait,
+                                                on_wait=on_wait) as copy:
+        con = copy.con
         load_reference(con)
         _load_side_parties(con, data_dir, result)
-        for path in files:
-            started = time.perf_counter()
+        started = time.perf_counter()
+        for path, parsed in worker.read_many(files, max_bytes=max_bytes):
             try:
-                raw = read_raw(path, max_bytes=max_bytes)
-                store_report(con, raw, finish(raw))
+                if isinstance(parsed, BadInputError):
+                    raise parsed
+                raw, report = parsed
+                store_report(con, raw, report, who=who, keep_history=False)
                 result.reports += 1
+                # per file, for benchmarks: reading (in the child, alongside the previous file's storing) and storing
                 result.seconds_by_format.setdefault(raw.source.format, []).append(time.perf_counter() - started)
+            except OlderReportError as e:
+                result.skipped.append(e)
             except BadInputError as e:
                 result.errors.append(e)
+            started = time.perf_counter()
             progress.step(path.name)
         _load_secretariat_ratings(con, data_dir, result)
+        result.history_rows = _carry_history(con, db, who)
     progress.close()
     return result
+
+
+def _carry_history(con: duckdb.DuckDBPyConnection, db: Path, who: str) -> int:
+    """Copy core_report_history from the database being replaced and add a row for each of
+    its reports this build replaced (another file) or dropped (no file under data/ any more).
+
+    An old database that cannot be read (damaged, another schema version) has no history to
+    give: the build replaces it all the same. Returns the number of rows added.
+    """
+    if not db.is_file():
+        return 0
+    quoted = str(db).replace("'", "''")
+    try:
+        con.execute(f"ATTACH '{quoted}' AS previous (READ_ONLY)")
+    except duckdb.Error:
+        return 0
+    try:
+        version = con.execute("SELECT max(schema_version) FROM previous.core_schema_info").fetchall()[0][0]
+        if version != SCHEMA_VERSION:
+            return 0
+        columns = ", ".join(HISTORY_COLUMNS)
+        with transaction(con):
+            con.execute(f"INSERT INTO core_report_history ({columns}) SELECT {columns} "
+                        "FROM previous.core_report_history")
+            added = con.execute(
+                f"INSERT INTO core_report_history ({columns}) "
+                "SELECT p.report_id, p.file_sha256, p.source_file, p.source_path, p.loaded_at, ?, ?, "
+                "CASE WHEN n.report_id IS NULL THEN 'build: no file under data/ holds this report any more' "
+                "ELSE 'build: another file under data/ holds this report' END, n.file_sha256, n.source_file "
+                "FROM previous.core_reports p LEFT JOIN core_reports n USING (report_id) "
+                "WHERE n.report_id IS NULL OR n.file_sha256 <> p.file_sha256",
+                [utc_now(), who]).fetchall()[0][0]
+        return int(added)
+    except duckdb.Error:
+        return 0
+    finally:
+        with suppress(duckdb.Error):
+            con.execute("DETACH previous")
 
 
 def _load_side_parties(con: duckdb.DuckDBPyConnection, data_dir: Path, result: BuildResult) -> None:

@@ -1,30 +1,33 @@
 """Command line (a contract: the README, "Loading your own reports"; tests/test_cli.py checks it).
 
     python -m loaders parse FILE            print the report as JSON; writes nothing
-    python -m loaders load FILE... [--db P] add or replace reports, one transaction each
-    python -m loaders build [--db P]        rebuild the database from data/
+    python -m loaders load FILE... [--db P] [--replace-newer] [--wait S]
+                                            add or replace reports, one transaction each
+    python -m loaders build [--db P] [--wait S]
+                                            rebuild the database from data/
     python -m loaders check FILE...         print the quality issues, coverage and unread text of each file
     python -m loaders demo [--out DIR] [--parties N] [--seed S] [--pdf-share F] [--docx-share F]
                                             write demo reports of fictional Parties
 
 Exit codes: 0 success; 1 some files failed (the others were still loaded); 2 bad input or
 usage, with one line ``error: <file>: <what is wrong>`` on stderr and no traceback.
+
+Files are read in a child process with a memory and a time cap (loaders.sandbox); one
+writer at a time holds the database's lock (loaders.lock), a second one waits ``--wait``
+seconds (``$NIAP_LOCK_WAIT_SECONDS``, 60) and then gives up with ``error: <db>: busy: ...``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
-from loaders import build as builder
-from loaders.errors import BadInputError, LoaderError
-from loaders.formats import max_bytes_from_env
-from loaders.pipeline import read_report
+from loaders.errors import BadInputError, EnvironmentProblem, LoaderError
 from loaders.progress import Progress
-from loaders.serialise import report_json
-from loaders.store import default_db_path, load_reference, store_report, writable_copy
+from loaders.sandbox import Parsed, ParseWorker
 
 OK, SOME_FAILED, BAD_INPUT = 0, 1, 2
 
@@ -44,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     size = {"type": float, "default": None, "metavar": "MB",
             "help": "refuse files larger than this (default $NIAP_MAX_FILE_MB or 25)"}
     db = {"type": Path, "default": None, "help": "database file (default $NIAP_DB or data/niap.duckdb)"}
+    wait = {"type": float, "default": None, "metavar": "SECONDS",
+            "help": "how long to wait while another writer holds the database (default $NIAP_LOCK_WAIT_SECONDS or 60)"}
     p = commands.add_parser("parse", help="print one report as JSON")
     p.add_argument("file", type=Path)
     p.add_argument("--max-mb", **size)
@@ -51,9 +56,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("files", type=Path, nargs="+")
     p.add_argument("--db", **db)
     p.add_argument("--max-mb", **size)
+    p.add_argument("--wait", **wait)
+    p.add_argument("--replace-newer", action="store_true",
+                   help="let a file whose reporting period is older replace the stored report")
     p = commands.add_parser("build", help="rebuild the database from data/")
     p.add_argument("--db", **db)
     p.add_argument("--max-mb", **size)
+    p.add_argument("--wait", **wait)
     p = commands.add_parser("check", help="print the quality issues, the coverage and the text not read of each file")
     p.add_argument("files", type=Path, nargs="+")
     p.add_argument("--max-mb", **size)
@@ -69,7 +78,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _max_bytes(args: argparse.Namespace) -> int:
+    from loaders.formats import max_bytes_from_env
+
     return round(args.max_mb * 1048576) if args.max_mb is not None else max_bytes_from_env()
+
+
+def _db(args: argparse.Namespace) -> Path:
+    from loaders.store import default_db_path
+
+    return args.db or default_db_path()
 
 
 def _error(error: BadInputError | LoaderError) -> None:
@@ -78,7 +95,10 @@ def _error(error: BadInputError | LoaderError) -> None:
 
 def cmd_parse(args: argparse.Namespace) -> int:
     """Print the report JSON of one file."""
-    report = read_report(args.file, max_bytes=_max_bytes(args))
+    from loaders.serialise import report_json
+
+    with ParseWorker() as worker:
+        report = worker.read(args.file, max_bytes=_max_bytes(args)).report
     json.dump(report_json(report), sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     return OK
@@ -91,31 +111,54 @@ def _exit_code(failed: int, total: int) -> int:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    """Load files into the database, each in its own transaction."""
-    from loaders.formats import read_raw
-    from loaders.pipeline import finish
+    """Load files into the database, each in its own transaction.
 
+    Every file is read first (in the child process, without the lock); then the writer lock
+    is taken and the reports are stored in a copy that replaces the database only when
+    something changed (a load that fails or changes nothing leaves the file untouched).
+    """
+    from loaders.store import load_reference, store_report
+    from loaders.writing import check_database, writable_copy
+
+    check_database(_db(args))  # a wrong --db is said before the files are read
     failed = 0
     progress = Progress(len(args.files))
-    with writable_copy(args.db or default_db_path()) as con:
-        if not con.execute("SELECT count(*) FROM core_codes_ratings").fetchall()[0][0]:
-            load_reference(con)  # a new database: the code tables the views join (severity, meetings)
-        for path in args.files:
-            try:
-                raw = read_raw(path, max_bytes=_max_bytes(args))
-                outcome = store_report(con, raw, finish(raw))
-                progress.message(f"{outcome}: {path}") if sys.stderr.isatty() else None
-            except BadInputError as e:
+    parsed: list[tuple[Path, Parsed]] = []
+    with ParseWorker() as worker:
+        for path, outcome in worker.read_many(args.files, max_bytes=_max_bytes(args)):
+            if isinstance(outcome, BadInputError):
                 failed += 1
-                progress.message(f"error: {e}")
+                progress.message(f"error: {outcome}")
+            else:
+                parsed.append((path, outcome))
             progress.step(path.name)
     progress.close()
+    if parsed:
+        with writable_copy(_db(args), what="load", wait=args.wait) as copy:
+            if not copy.con.execute("SELECT count(*) FROM core_codes_ratings").fetchall()[0][0]:
+                load_reference(copy.con)  # a new database: the code tables the views join (severity, meetings)
+            for path, (raw, report) in parsed:
+                try:
+                    outcome = store_report(copy.con, raw, report, replace_newer=args.replace_newer)
+                except BadInputError as e:
+                    failed += 1
+                    _error(e)
+                    continue
+                copy.changed |= outcome != "unchanged"
+                if sys.stderr.isatty():
+                    sys.stderr.write(f"{outcome}: {path}\n")
     return _exit_code(failed, len(args.files))
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Rebuild the database from data/."""
-    result = builder.build(args.db or default_db_path(), max_bytes=_max_bytes(args))
+    from loaders import build as builder
+    from loaders.lock import check_writable
+
+    check_writable(_db(args))  # a wrong --db is said before the files are read
+    result = builder.build(_db(args), max_bytes=_max_bytes(args), wait=args.wait)
+    for skipped in result.skipped:  # not an error: the newer file of the same report was kept
+        sys.stderr.write(f"note: {skipped.path}: not loaded, an older version of a report another file holds\n")
     for error in result.errors:
         _error(error)
     print(result.summary())
@@ -125,22 +168,28 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     """Print each file's quality issues, one per line."""
     failed = 0
-    for path in args.files:
-        try:
-            report = read_report(path, max_bytes=_max_bytes(args))
-        except BadInputError as e:
-            failed += 1
-            _error(e)
-            continue
-        coverage = report.coverage
-        print(f"{path}: {report.party.iso3} {report.meeting.code}, {len(report.actions)} actions, "
-              f"{len(report.quality_issues)} quality issues, coverage {coverage.share:.1%} "
-              f"({coverage.used_chars:,} of {coverage.total_chars:,} characters of text used)")
-        for issue in report.quality_issues:
-            where = f"action {issue.action}" if issue.action else "report"
-            print(f"  {issue.code} ({where}): {issue.message}")
-        _print_unread(coverage)
+    with ParseWorker() as worker:
+        for path in args.files:
+            try:
+                report = worker.read(path, max_bytes=_max_bytes(args)).report
+            except BadInputError as e:
+                failed += 1
+                _error(e)
+                continue
+            _print_report(path, report)
     return _exit_code(failed, len(args.files))
+
+
+def _print_report(path: Path, report) -> None:
+    """A report's quality issues, coverage and unread text."""
+    coverage = report.coverage
+    print(f"{path}: {report.party.iso3} {report.meeting.code}, {len(report.actions)} actions, "
+          f"{len(report.quality_issues)} quality issues, coverage {coverage.share:.1%} "
+          f"({coverage.used_chars:,} of {coverage.total_chars:,} characters of text used)")
+    for issue in report.quality_issues:
+        where = f"action {issue.action}" if issue.action else "report"
+        print(f"  {issue.code} ({where}): {issue.message}")
+    _print_unread(coverage)
 
 
 def _print_unread(coverage) -> None:
@@ -177,8 +226,14 @@ def main(argv: list[str] | None = None) -> int:
     except BadInputError as e:
         _error(e)
         return BAD_INPUT
-    except LoaderError as e:
+    except LoaderError as e:  # EnvironmentProblem included: the database, its folder, the disk
         _error(e)
+        return BAD_INPUT
+    except BrokenPipeError:  # `parse FILE | head`: the reader went away, which is not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return OK
+    except OSError as e:  # an environment error met outside the places that name it better
+        _error(EnvironmentProblem(e.filename or "python -m loaders", e.strerror or str(e)))
         return BAD_INPUT
     except KeyboardInterrupt:
         sys.stderr.write("error: interrupted\n")

@@ -16,19 +16,19 @@ from pathlib import Path
 import duckdb
 
 from loaders.datamodel import comment_statements
-from loaders.errors import LoaderError
+from loaders.errors import DatabaseBusyError, EnvironmentProblem, LoaderError
 from loaders.reference import DATA_DIR
 
 SCHEMA_PATH = DATA_DIR / "schema.sql"
 
 # Version of the tables of data/schema.sql: raise it with any change to a table (views are
 # replaced on every connection and need no bump). A database of another version is refused.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 REBUILD_HINT = "rebuild it with `python -m loaders build`"
 
-
-class DatabaseBusyError(LoaderError):
-    """Another process holds the database file open for writing."""
+# Words of DuckDB's errors that say the file itself is damaged (as opposed to a bad statement).
+_DAMAGED = ("not a valid DuckDB database file", "Could not read enough bytes", "Corrupt database file",
+            "checksum", "Serialization Error", "INTERNAL Error", "database file is corrupt")
 
 
 class SchemaVersionError(LoaderError):
@@ -78,17 +78,49 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, where: object = "database") ->
         con.execute(comment_statements())
 
 
-def connect(path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-write connection with the schema applied."""
+def is_damage(error: duckdb.Error) -> bool:
+    """Whether a DuckDB error says the database file is damaged, truncated or not a database."""
+    text = str(error)
+    return any(words.lower() in text.lower() for words in _DAMAGED)
+
+
+def unusable_database(where: object, error: duckdb.Error) -> EnvironmentProblem:
+    """The one-line message for a database file DuckDB cannot read (naming ``where``, the user's file)."""
+    text = str(error)
+    if "not a valid DuckDB database file" in text:
+        what = "not a DuckDB database (another kind of file, or an empty one)"
+    elif "Could not read enough bytes" in text:
+        what = "a truncated DuckDB database (the file ends too early)"
+    else:
+        what = "a damaged DuckDB database (a checksum or a block does not read back)"
+    return EnvironmentProblem(where, f"the file is {what}; {REBUILD_HINT} (it replaces the file), or restore a backup")
+
+
+def connect(path: Path, *, shown_as: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-write connection with the schema applied.
+
+    ``shown_as``: the path to name in errors when ``path`` is a private copy of it. A file
+    that is not a usable DuckDB database raises `EnvironmentProblem`; one that another
+    program holds open for writing, `DatabaseBusyError`.
+    """
+    where = shown_as or path
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         con = duckdb.connect(str(path))
-    except duckdb.IOException as e:
-        raise DatabaseBusyError(
-            f"{path}: the database is in use by another process; stop it and try again"
-        ) from e
+    except duckdb.Error as e:
+        if "lock" in str(e).lower() and not is_damage(e):
+            raise DatabaseBusyError(where, "the database is open for writing in another program (DuckDB's own "
+                                           "lock); close it and try again") from None
+        if is_damage(e):
+            raise unusable_database(where, e) from None
+        raise
     try:
-        ensure_schema(con, path)
+        ensure_schema(con, where)
+    except duckdb.Error as e:
+        con.close()
+        if is_damage(e):
+            raise unusable_database(where, e) from None
+        raise
     except BaseException:
         con.close()
         raise

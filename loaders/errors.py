@@ -39,3 +39,23 @@ class SideFileError(BadInputError):
 
 class ReferenceDataError(LoaderError):
     """A code table under data/reference/ is malformed: a bug in the project's data."""
+
+
+class OlderReportError(BadInputError):
+    """The file's reporting period is older than that of the report stored for its Party and meeting."""
+
+
+class EnvironmentProblem(LoaderError):
+    """The database, its folder or the disk cannot be used (not the input file's fault).
+
+    The message names the user's path (never an internal temporary copy) and says what to do.
+    """
+
+    def __init__(self, path: object, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = str(path)
+        self.reason = reason
+
+
+class DatabaseBusyError(EnvironmentProblem):
+    """Another writer holds the database's lock and did not let go in time."""

@@ -1,8 +1,11 @@
 """Reports -> DuckDB: reference tables, one transaction per file (the schema: loaders.database).
 
 A report is keyed by Party and meeting: loading a new version of the same report
-replaces the old rows; loading a file already stored by the same loader version is a
-no-op. Rows are inserted column-wise through Arrow, which keeps large builds fast.
+replaces the old rows (the old version's file, hash and load time go to
+core_report_history); loading a file already stored by the same loader version is a
+no-op; a file whose reporting period is older than the stored report's is refused
+unless the caller says to replace a newer report. Rows are inserted column-wise through
+Arrow, which keeps large builds fast.
 
 Foreign keys and DuckDB: a row cannot be deleted (nor its key columns updated) in a
 transaction that deleted rows referring to it. So the code tables and reference facts
@@ -11,15 +14,17 @@ in place while its child rows are deleted and written again (docs/data-model.md)
 
 Dates: the models carry 'YYYY-MM' or 'YYYY' strings; the database stores the first day
 of that month or year (DATE) and a precision ('month' or 'year') beside it.
+
+The date check and the history of replaced versions: loaders.history. Writing the file
+(the writer lock, a copy renamed over the database): loaders.writing.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import shutil
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -29,8 +34,16 @@ from typing import Any, Literal
 import duckdb
 import pyarrow as pa
 
-from loaders.database import SCHEMA_PATH, SchemaVersionError, connect, transaction, utc_now
-from loaders.models import Meeting, Party, RawParagraph, RawReport, RawTable, Report
+from loaders.database import (
+    SCHEMA_PATH,
+    connect,  # noqa: F401  (tests and tools open a database through this module)
+    transaction,
+    utc_now,
+)
+from loaders.errors import OlderReportError
+from loaders.history import is_older, period_text, record_replacement, shown
+from loaders.lock import default_who
+from loaders.models import Meeting, Party, Period, RawParagraph, RawReport, RawTable, Report
 from loaders.reference import DATA_DIR, PROJECT_ROOT, REFERENCE_DIR, read_csv
 
 DEFAULT_DB = DATA_DIR / "niap.duckdb"
@@ -49,8 +62,10 @@ def default_db_path() -> Path:
     return Path(os.environ.get("NIAP_DB") or DEFAULT_DB)
 
 
-# Under loaders/, what does not read reports: development tools, the command line, its progress bar.
-NOT_READING_CODE = frozenset({"devtools", "cli.py", "__main__.py", "progress.py"})
+# Under loaders/, what does not read reports: development tools, the command line, its progress bar,
+# the writer lock and the child process that runs the readers (editing them changes no stored row).
+NOT_READING_CODE = frozenset({"devtools", "cli.py", "__main__.py", "progress.py", "lock.py", "sandbox.py",
+                              "sandbox_child.py", "writing.py"})
 
 
 def reading_code_files() -> list[Path]:
@@ -177,19 +192,42 @@ def _display_path(path: str) -> str:
         return str(path)
 
 
-def store_report(con: duckdb.DuckDBPyConnection, raw: RawReport, report: Report) -> StoreOutcome:
+def store_report(
+    con: duckdb.DuckDBPyConnection, raw: RawReport, report: Report, *,
+    replace_newer: bool = False, who: str | None = None, reason: str | None = None, keep_history: bool = True,
+) -> StoreOutcome:
     """Write one report in one transaction; replace an older version of it.
 
     The report's rows in the child tables are deleted and written again; its core_reports
-    row, which they refer to, is updated in place (DuckDB would refuse to delete it).
+    row, which they refer to, is updated in place (DuckDB would refuse to delete it). The
+    version replaced is kept in core_report_history (``who`` replaced it, and why:
+    ``reason``, or what this function knows). A file whose reporting period is older than
+    the stored report's raises `OlderReportError` unless ``replace_newer``. A build, which
+    replays the same files every time, passes ``keep_history=False`` (it records what it
+    replaced itself, against the database it replaces).
     """
     report_id = report.report_id
     existing = con.execute(
-        "SELECT file_sha256, loader_version FROM core_reports WHERE report_id = ?", [report_id]
+        "SELECT file_sha256, loader_version, source_file, period_start, period_start_precision, period_end, "
+        "period_end_precision FROM core_reports WHERE report_id = ?", [report_id]
     ).fetchall()
-    if existing and existing[0] == (report.source.sha256, loader_version()):
+    if existing and existing[0][:2] == (report.source.sha256, loader_version()):
         return "unchanged"
+    older = False
+    if existing:
+        sha, _, stored_file, start, start_precision, end, end_precision = existing[0]
+        stored = Period(start=period_text(start, start_precision), end=period_text(end, end_precision))
+        older = sha != report.source.sha256 and is_older(report.period, stored)
+        if older and not replace_newer:
+            raise OlderReportError(report.source.path, (
+                f"its reporting period ({shown(report.period)}) is older than that of the {report_id} report "
+                f"already stored ({shown(stored)}, from {stored_file}); load it with --replace-newer to replace "
+                "the newer report"))
     with transaction(con):
+        if keep_history and existing and existing[0][0] != report.source.sha256:
+            default = ("an older reporting period replaced it (--replace-newer)" if older
+                       else "a new version of the report (same or later reporting period)")
+            record_replacement(con, report_id, who or default_who(), reason or default, report)
         for table in REPORT_CHILD_TABLES:
             con.execute(f"DELETE FROM {table} WHERE report_id = ?", [report_id])
         insert_party(con, report.party)
@@ -336,34 +374,3 @@ def _insert_report_rows(con: duckdb.DuckDBPyConnection, report: Report) -> None:
                 [(rid, i, q.code, q.action, q.message, q.evidence)
                  for i, q in enumerate(report.quality_issues)])
 
-
-# --- whole-file operations -----------------------------------------------------------
-
-
-@contextmanager
-def writable_copy(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Write to a copy of the database (or, ``fresh``, a new file) and swap it in at the end.
-
-    The dashboard keeps the database open read-only; writing a copy and renaming it over
-    the original never disturbs it (readers keep the old file until they reopen), and a
-    failure leaves the original as it was.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temp.unlink(missing_ok=True)
-    if path.exists() and not fresh:
-        shutil.copyfile(path, temp)
-    try:
-        try:
-            con = connect(temp)
-        except SchemaVersionError as e:
-            raise SchemaVersionError(path, e.found) from None  # name the user's file, not the copy
-        try:
-            yield con
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
-        temp.replace(path)
-    finally:
-        for leftover in (temp, temp.with_name(temp.name + ".wal")):
-            leftover.unlink(missing_ok=True)

@@ -112,6 +112,12 @@ def _header_text(rows: Iterable[RawRow], column: int) -> str:
     return fold(" ".join(r.cell(column).text for r in rows))
 
 
+def _after_code(text: str) -> str:
+    """What a code cell holds after its action code ('' when it starts with none)."""
+    start = action_start(text)
+    return text[start.end():].strip() if start else ""
+
+
 def _detect_layout(table: RawTable, action_rows: list[RawRow]) -> RowLayout:
     """Which column holds the code, the title, the rating and the notes, by their content."""
     templates = reference().templates
@@ -123,7 +129,7 @@ def _detect_layout(table: RawTable, action_rows: list[RawRow]) -> RowLayout:
     rating = ratings.most_common(1)[0][0] if ratings else next(
         (j for j in range(code + 1, width) if re.search(r"rating|evaluation|status|note|calificacion|estado|statut",
                                                          _header_text(headers, j))), None)
-    titled = sum(1 for r in action_rows if r.cell(code).text[action_start(r.cell(code).text).end():].strip())
+    titled = sum(1 for r in action_rows if _after_code(r.cell(code).text))
     title = code if titled * 2 >= len(action_rows) else next(
         (j for j in range(code + 1, width) if j != rating and any(r.cell(j).text for r in action_rows)), code)
     notes = None

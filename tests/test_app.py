@@ -8,6 +8,7 @@ demo corpus ships.
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 from collections.abc import Iterator
@@ -113,12 +114,37 @@ def test_every_page_is_in_the_navigation_in_order() -> None:
     assert all((APP.parent / path).is_file() for _, path, _, _ in VIEWS)
 
 
+LEVELS = {"title": 1, "header": 2, "subheader": 3}
+
+
+def heading_levels(node: object) -> list[tuple[int, str]]:
+    """(level, text) of the headings under ``node``, in page order."""
+    out = []
+    children = getattr(node, "children", {})
+    for key in sorted(children):
+        child = children[key]
+        if child.type in LEVELS:
+            out.append((LEVELS[child.type], child.value))
+        out += heading_levels(child)
+    return out
+
+
+@pytest.mark.parametrize("page", ["views/overview.py", "views/ratings.py", "views/delays.py", "views/funding.py"])
+def test_headings_go_down_one_level_at_a_time(page: str) -> None:
+    headings = heading_levels(open_page(page).main)
+    levels = [level for level, _ in headings]
+    assert levels[0] == 1 and levels.count(1) == 1, headings
+    assert len(levels) > 2 and all(b <= a + 1 for a, b in itertools.pairwise(levels)), headings
+
+
 def test_sidebar_offers_the_loaded_parties_and_the_standard_pillars(built_db: Path) -> None:
     at = open_page()
     parties = at.sidebar.multiselect(key="party")
     assert parties.options[0] == "Cambodia"  # real Parties first, demo ones marked "(demo)"
-    assert all(o.endswith(" (demo)") for o in parties.options[1:])
-    assert len(parties.options) == db_count(built_db, "SELECT count(DISTINCT party_iso3) FROM out_reports")
+    names = db_count(built_db, "SELECT count(*) FROM out_parties WHERE n_reports > 0 AND is_demo")
+    assert len([o for o in parties.options if o.endswith(" (demo)")]) == names
+    loaded = [o for o in parties.options if not o.endswith(")")] + [o for o in parties.options if o.endswith(" (demo)")]
+    assert len(loaded) == db_count(built_db, "SELECT count(DISTINCT party_iso3) FROM out_reports")
     assert at.sidebar.multiselect(key="pillar").options == [
         "Legislation and regulations", "National-level enforcement action and inter-agency collaboration",
         "International and regional enforcement collaboration", "Outreach, public awareness and education",
@@ -147,16 +173,51 @@ def test_overview_shows_its_three_charts(overview: AppTest, built_db: Path) -> N
     assert all(alt for _, alt in charts_by_title(overview).values())
 
 
-def test_headline_counts_what_is_selected(overview: AppTest, built_db: Path) -> None:
+LATEST = """
+    WITH latest AS (SELECT party_iso3, max(meeting_number) AS meeting_number FROM out_reports GROUP BY party_iso3)
+    SELECT count(*) FROM (SELECT DISTINCT a.party_iso3, a.action_code FROM out_actions a
+                          JOIN latest USING (party_iso3, meeting_number) WHERE {condition})"""
+LATEST_SEEKING = """
+    WITH latest AS (SELECT party_iso3, max(meeting_number) AS meeting_number FROM out_reports GROUP BY party_iso3),
+         facts AS (SELECT f.* FROM out_funding f JOIN latest USING (party_iso3, meeting_number))
+    SELECT count(*) FROM (SELECT party_iso3, action_code FROM facts WHERE status = 'sought'
+                          EXCEPT SELECT party_iso3, action_code FROM facts WHERE status = 'secured')"""
+
+
+def test_headline_counts_distinct_actions_at_each_partys_latest_report(overview: AppTest, built_db: Path) -> None:
+    """The acceptance count: "Delayed actions" is the number of distinct (Party, action) delayed
+    at each Party's latest report, counted here without the app's query."""
     counts = metrics(overview)
     assert counts["Reports"] == str(db_count(built_db, "SELECT count(*) FROM out_reports"))
-    assert counts["Actions"] == str(db_count(built_db, "SELECT count(*) FROM out_actions"))
-    assert counts["Delayed actions"] == str(db_count(
+    assert counts["Actions"] == str(db_count(built_db, LATEST.format(condition="TRUE")))
+    delayed = db_count(built_db, LATEST.format(condition="a.delayed"))
+    assert counts["Delayed actions"] == str(delayed)
+    with_cause = ("EXISTS (SELECT 1 FROM out_delay_causes d "
+                  "WHERE d.report_id = a.report_id AND d.action_code = a.action_code)")
+    assert delayed == db_count(built_db, LATEST.format(condition=with_cause))
+    assert counts["Seeking funds"] == str(db_count(built_db, LATEST_SEEKING))
+    assert counts["Quality issues"] == str(db_count(built_db, "SELECT count(*) FROM out_quality_issues"))
+    assert "status at each Party's latest report" in captions(overview)
+    helps = {m.label: m.proto.help for m in overview.metric}
+    assert "at each Party's latest report" in helps["Delayed actions"]
+
+
+def test_headline_with_history_counts_action_reports(built_db: Path) -> None:
+    at = open_page(query={"history": "true"})
+    no_errors(at)
+    counts = metrics(at)
+    assert "Delayed actions" not in counts  # the label says what it counts
+    assert counts["Action-reports"] == str(
+        db_count(built_db, "SELECT count(*) FROM out_actions"))
+    assert counts["Delayed action-reports"] == str(db_count(built_db, "SELECT count(*) FROM out_actions WHERE delayed"))
+    assert counts["Delayed action-reports"] == str(db_count(
         built_db, "SELECT count(DISTINCT (report_id, action_code)) FROM out_delay_causes"))
-    assert counts["Seeking funds"] == str(db_count(built_db, """
+    assert counts["Seeking funds (action-reports)"] == str(db_count(built_db, """
         SELECT count(*) FROM (SELECT DISTINCT report_id, action_code FROM out_funding WHERE status = 'sought'
                               EXCEPT SELECT report_id, action_code FROM out_funding WHERE status = 'secured')"""))
-    assert counts["Quality issues"] == str(db_count(built_db, "SELECT count(*) FROM out_quality_issues"))
+    helps = {m.label: m.proto.help for m in at.metric}
+    assert "an action counts once per report" in helps["Seeking funds (action-reports)"]
+    assert "every report of the selection counts" in captions(at)
 
 
 def test_headline_of_the_real_report_alone() -> None:
@@ -177,21 +238,34 @@ def test_pillar_filter_narrows_the_actions_counted() -> None:
     assert "Legislation and regulations" in captions(at)  # announced on the page
 
 
-def test_coverage_matrix_keeps_no_report_apart_from_summary_only() -> None:
+def test_coverage_matrix_keeps_no_report_apart_from_published_figures() -> None:
     at = set_filter(open_page(), "party", ["KHM"])
     no_errors(at)
     table = dataframe_with(at, "SC66").set_index("Party")
     assert table.loc["Cambodia", "SC66"] == "Report"
     # CITES published Cambodia's figures for SC69 and SC70; no report of it is loaded
-    assert table.loc["Cambodia", "SC69"] == "Summary only"
-    assert table.loc["Cambodia", "SC70"] == "Summary only"
+    assert table.loc["Cambodia", "SC69"] == "Published by CITES"
+    assert table.loc["Cambodia", "SC70"] == "Published by CITES"
     spec = chart_starting(at, "Progress reports by Party and meeting")
-    assert spec["data"][0]["text"] == [["report", "summary only", "summary only"]]
+    assert spec["data"][0]["text"] == [["report", "published by CITES", "published by CITES"]]
+
+
+def test_heatmap_shows_the_published_shares_compare_shows(built_db: Path) -> None:
+    """Cambodia's SC69/SC70 shares published by CITES read the same on Ratings as on Compare."""
+    at = set_filter(open_page(RATINGS_PAGE), "party", ["KHM"])
+    no_errors(at)
+    spec = chart_starting(at, "Share of each report's actions achieved or substantially achieved")
+    values = spec["data"][1]
+    published = db_count(built_db, """
+        SELECT round(sum(share_pct)) FROM out_rating_shares WHERE party_iso3 = 'KHM' AND meeting_code = 'SC70'
+          AND assessor = 'party' AND origin = 'reference' AND rating_code IN ('achieved', 'substantially_achieved')
+    """)
+    assert values["text"][0][-1] == f"{published}% (published)"
 
 
 def test_latest_meeting_section_compares_each_party(built_db: Path) -> None:
     at = set_filter(open_page(), "party", ["KHM"])
-    assert "What changed at the latest meeting, SC66" in [s.value for s in at.subheader]
+    assert "What changed at the latest meeting, SC66" in [h.value for h in at.header]
     table = dataframe_with(at, "Newly delayed actions")
     assert list(table["Party"]) == ["Cambodia"]
     assert table["Achieved or substantially achieved, now"].iloc[0] == pytest.approx(100 * 2 / 13)
@@ -222,7 +296,7 @@ def test_link_to_the_whole_report_keeps_the_filters() -> None:
     links = [link.proto for link in at.get("page_link") if link.proto.label == "Open the whole report"]
     assert len(links) == 1
     assert links[0].page == "report"
-    assert parse_qs(links[0].query_string) == {"party": ["Cambodia"], "demo": ["false"], "report": ["KHM-SC66"]}
+    assert parse_qs(links[0].query_string) == {"party": ["KHM"], "demo": ["false"], "report": ["KHM-SC66"]}
 
 
 def test_table_view_has_the_same_numbers_as_the_chart(overview: AppTest) -> None:
@@ -298,6 +372,7 @@ def test_a_rebuilt_database_is_picked_up_on_the_next_run(
 RATINGS_PAGE = "views/ratings.py"
 BY_PARTY = "Self-assessed ratings by Party"
 BY_MEETING = "Self-assessed ratings by meeting"
+TREND = "Share of actions achieved or substantially achieved, by Party across meetings"
 
 
 def by_party_traces(at: AppTest, party: str = "Cambodia") -> dict[str, float]:
@@ -315,14 +390,57 @@ def ratings_page() -> AppTest:
     return open_page(RATINGS_PAGE)
 
 
-def test_ratings_page_shows_its_four_charts(ratings_page: AppTest) -> None:
+def test_ratings_page_shows_its_five_charts(ratings_page: AppTest) -> None:
     no_errors(ratings_page)
     titles = list(charts_by_title(ratings_page))
     assert [t.split(":")[0] for t in titles] == [
         BY_PARTY, BY_MEETING, "Self-assessed ratings by standard pillar",
-        "Share of each report's actions achieved or substantially achieved"]
+        "Share of each report's actions achieved or substantially achieved", TREND]
     assert all(alt for _, alt in charts_by_title(ratings_page).values())
-    assert len(ratings_page.get("tab")) >= 8  # Chart | Table for each
+    assert len(ratings_page.get("tab")) >= 10  # Chart | Table for each
+
+
+def demo_party_on_both_templates(db: Path) -> tuple[str, str]:
+    """ISO code and name of a demo Party whose reports use both templates."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("""SELECT party_iso3, party_name FROM out_reports WHERE is_demo GROUP BY ALL
+                              HAVING count(DISTINCT rating_scale) = 2 ORDER BY party_iso3 LIMIT 1""").fetchone()
+
+
+def by_party_groups(at: AppTest) -> dict[str, int]:
+    """Bar label (as in the Table tab) -> actions in the group, of the by-Party chart."""
+    table = dataframe_with(at, "Party", "Rating")
+    groups = table.drop_duplicates("Party")
+    return dict(zip(groups["Party"], groups[groups.columns[-1]], strict=True))
+
+
+def test_ratings_by_party_are_each_partys_latest_report(ratings_page: AppTest, built_db: Path) -> None:
+    code, name = demo_party_on_both_templates(built_db)
+    with duckdb.connect(str(built_db), read_only=True) as con:
+        latest, actions = con.execute("""SELECT meeting_code, n_actions FROM out_reports WHERE party_iso3 = ?
+                                         ORDER BY meeting_number DESC LIMIT 1""", [code]).fetchone()
+    groups = by_party_groups(ratings_page)
+    assert groups[f"{name} (demo) · {latest}"] == actions  # one bar, its latest report only
+    assert groups["Cambodia · SC66"] == 13
+    spec = chart_starting(ratings_page, BY_PARTY)
+    assert spec["layout"]["xaxis"]["title"]["text"] == "Share of the Party's actions at each Party's latest report"
+    assert all("actions at its latest report" in t["hovertemplate"] for t in spec["data"] if t["name"] != "No report")
+
+
+def test_ratings_by_party_with_history_keep_the_two_scales_apart(built_db: Path) -> None:
+    code, name = demo_party_on_both_templates(built_db)
+    with duckdb.connect(str(built_db), read_only=True) as con:
+        per_scale = dict(con.execute("SELECT rating_scale, count(*) FROM out_actions WHERE party_iso3 = ? GROUP BY 1",
+                                     [code]).fetchall())
+    at = open_page(RATINGS_PAGE, {"history": "true"})
+    no_errors(at)
+    groups = {label.split(" · ")[1]: n for label, n in by_party_groups(at).items() if label.startswith(name)}
+    assert groups == {"2014-2016 template": per_scale["2014"], "2017+ template": per_scale["2017"]}
+    assert "never added up" in captions(at)
+    assert "action-reports" in chart_starting(at, BY_PARTY)["layout"]["xaxis"]["title"]["text"]
+    at.segmented_control(key="scale").set_value(CROSSWALK).run()
+    groups = [n for label, n in by_party_groups(at).items() if label.startswith(name)]
+    assert groups == [sum(per_scale.values())]  # one scale after the crosswalk: one bar
 
 
 def test_ratings_follow_the_scale_order_and_code_table_colours(ratings_page: AppTest, built_db: Path) -> None:
@@ -409,6 +527,13 @@ def test_a_party_with_reports_but_no_action_in_a_pillar_is_not_no_report() -> No
     assert all(t["name"] != "No report" for t in chart_starting(at, BY_PARTY)["data"])
 
 
+def test_a_pillar_without_actions_leaves_empty_states_not_errors() -> None:
+    at = set_filter(set_filter(open_page(RATINGS_PAGE), "demo", False), "pillar", ["outreach"])
+    no_errors(at)
+    assert any(i.value.startswith("No rated actions in this selection") for i in at.info)
+    assert any("published figures cover all pillars" in i.value.replace("\\", "") for i in at.info)
+
+
 def test_meetings_without_a_report_show_as_no_report() -> None:
     at = set_filter(open_page(RATINGS_PAGE), "party", ["KHM"])
     no_report = [t for t in chart_starting(at, BY_MEETING)["data"] if t["name"] == "No report"]
@@ -416,8 +541,50 @@ def test_meetings_without_a_report_show_as_no_report() -> None:
     assert [y.split(" ")[0] for y in no_report[0]["y"]] == ["SC69", "SC70"]
     heatmap = chart_starting(at, "Share of each report's actions achieved")
     gaps, values = heatmap["data"]
-    assert gaps["text"] == [["", "summary only", "summary only"]]
-    assert values["text"] == [["15%", "", ""]]  # 2 of 13 substantially achieved
+    assert gaps["text"] == [["", "", ""]]  # no grey gap: SC69 and SC70 have CITES's published figures
+    assert values["text"][0][0] == "15%"  # 2 of 13 substantially achieved
+    assert values["text"][0][1].endswith("% (published)") and values["text"][0][2].endswith("% (published)")
+
+
+def test_trend_counts_cambodias_report_and_takes_its_published_shares(built_db: Path) -> None:
+    at = open_page(RATINGS_PAGE, {"party": "KHM"})
+    no_errors(at)
+    assert at.multiselect(key="trend_parties").value == ["KHM"]  # the sidebar's Parties first
+    with duckdb.connect(str(built_db), read_only=True) as con:
+        counted = con.execute("""SELECT 100.0 * count(*) FILTER (WHERE rating_code IN ('achieved',
+                                 'substantially_achieved')) / count(*) FROM out_actions
+                                 WHERE report_id = 'KHM-SC66'""").fetchone()[0]
+        published = dict(con.execute("""
+            SELECT meeting_code, sum(share_pct) FROM out_rating_shares
+            WHERE party_iso3 = 'KHM' AND origin = 'reference' AND assessor = 'party'
+              AND rating_code IN ('achieved', 'substantially_achieved') AND meeting_code IN ('SC69', 'SC70')
+            GROUP BY 1""").fetchall())
+    trend = chart_starting(at, TREND)
+    cambodia = next(t for t in trend["data"] if t.get("name") == "Cambodia")
+    assert cambodia["x"] == ["SC66", "SC69", "SC70"]
+    assert cambodia["y"] == pytest.approx([counted, published["SC69"], published["SC70"]])
+    assert cambodia["y"] == pytest.approx([100 * 2 / 13, 23.0, 69.0])
+    assert cambodia["marker"]["symbol"] == ["circle", "circle-open", "circle-open"]  # published: hollow
+    dashed = [t for t in trend["data"] if t.get("line", {}).get("dash") == "dash" and t.get("legendgroup") == "KHM"]
+    assert dashed and dashed[0]["x"][:2] == ["SC66", "SC69"]
+    table = dataframe_with(at, "What", "Template").set_index("Meeting")
+    assert table["What"].to_dict() == {"SC66": "Counted from the report", "SC69": "Published by CITES",
+                                      "SC70": "Published by CITES"}
+    assert "SC70 Doc. 27.4" in table.loc["SC70", "Source"]
+
+
+def test_a_party_with_published_figures_only_can_be_chosen_in_the_trend(ratings_page: AppTest) -> None:
+    at = open_page(RATINGS_PAGE)
+    chooser = at.multiselect(key="trend_parties")
+    assert {"Malawi", "United Republic of Tanzania"} <= set(chooser.options)  # no report loaded for either
+    chooser.set_value(["MWI"]).run()
+    no_errors(at)
+    malawi = [t for t in chart_starting(at, TREND)["data"] if t.get("mode") == "markers"]
+    assert [(t["name"], t["x"], t["y"], t["marker"]["symbol"]) for t in malawi] == [
+        ("Malawi", ["SC70"], [75.0], ["circle-open"])]
+    chooser = at.multiselect(key="trend_parties").set_value([])
+    at.run()
+    assert any("choose Parties above" in i.value for i in at.info)
 
 
 # ---------------------------------------------------------------- Delays & causes
@@ -431,15 +598,41 @@ def test_delays_page_shows_three_charts_and_counts_every_delayed_action(built_db
     assert [t for t in charts_by_title(at)] == [
         "Delayed actions by cause of delay", "Delayed actions by standard pillar", "Delayed actions by Party"]
     # every delayed action has at least one cause ("No cause stated" when none is given), so the
-    # page counts what Overview counts: the actions out_actions marks delayed
-    delayed = db_count(built_db, "SELECT count(DISTINCT (report_id, action_code)) FROM out_actions WHERE delayed")
+    # page counts what Overview counts: the actions out_actions marks delayed, at each Party's latest report
+    delayed = db_count(built_db, LATEST.format(condition="a.delayed"))
     assert metrics(at)["Delayed actions"] == str(delayed)
-    assert metrics(at)["Reports with a delayed action"] == str(db_count(
-        built_db, "SELECT count(DISTINCT report_id) FROM out_actions WHERE delayed"))
-    causes = chart_starting(at, "Delayed actions by cause")["data"][0]
+    assert metrics(at)["Parties with a delayed action"] == str(db_count(
+        built_db, LATEST.replace("a.party_iso3, a.action_code", "a.party_iso3").format(condition="a.delayed")))
+    causes = chart_starting(at, "Delayed actions by cause")
     unspecified = db_count(built_db, "SELECT count(*) FROM out_actions WHERE delayed AND len(delay_causes) = 0")
     assert unspecified == 0, "a delayed action without a cause would be missing from the Delays page"
-    assert max(causes["x"]) <= delayed
+    assert max(causes["data"][0]["x"]) <= delayed
+    assert causes["layout"]["xaxis"]["title"]["text"] == "Number of delayed actions at each Party's latest report"
+    assert "status at each Party's latest report" in captions(at)
+
+
+def delayed_per_party(db: Path, latest: bool) -> dict[str, int]:
+    """Party name -> delayed actions at its latest report (or delayed action rows of every report)."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        return dict(con.execute(f"""
+            SELECT party_name || CASE WHEN is_demo THEN ' (demo)' ELSE '' END, count(*) FROM out_actions a
+            WHERE delayed {"AND meeting_number = (SELECT max(meeting_number) FROM out_reports r "
+                           "WHERE r.party_iso3 = a.party_iso3)" if latest else ""}
+            GROUP BY ALL""").fetchall())
+
+
+def test_delays_by_party_count_each_action_once_unless_history_is_asked_for(built_db: Path) -> None:
+    at = open_page(DELAYS_PAGE)
+    by_party = chart_starting(at, "Delayed actions by Party")["data"][0]
+    assert dict(zip(by_party["y"], by_party["x"], strict=True)) == delayed_per_party(built_db, latest=True)
+    at = open_page(DELAYS_PAGE, {"history": "true"})
+    no_errors(at)
+    assert metrics(at)["Delayed action-reports"] == str(db_count(
+        built_db, "SELECT count(*) FROM out_actions WHERE delayed"))
+    spec = chart_starting(at, "Delayed action-reports by Party")
+    assert dict(zip(spec["data"][0]["y"], spec["data"][0]["x"], strict=True)) == delayed_per_party(built_db, False)
+    assert "action-reports (an action counts once per report)" in spec["data"][0]["hovertemplate"]
+    assert "an action reported to several meetings counts once per report" in captions(at)
 
 
 def test_party_filter_changes_the_delays_shown() -> None:
@@ -476,25 +669,49 @@ def test_an_empty_selection_says_what_to_change() -> None:
 FUNDING_PAGE = "views/funding.py"
 
 
+GAPS = """
+    SELECT count(*) FROM out_actions a WHERE ((funding_sought AND NOT funding_secured) OR EXISTS (
+      SELECT 1 FROM out_delay_causes d WHERE d.report_id = a.report_id AND d.action_code = a.action_code
+      AND d.cause = 'funding')) AND {condition}"""
+AT_LATEST = "meeting_number = (SELECT max(meeting_number) FROM out_reports r WHERE r.party_iso3 = a.party_iso3)"
+
+
 def test_funding_page_shows_charts_table_and_download(built_db: Path) -> None:
     at = open_page(FUNDING_PAGE)
     no_errors(at)
     assert [t.split(":")[0] for t in charts_by_title(at)] == [
         "Funding gaps by Party", "Funding gaps by standard pillar"]
-    table = dataframe_with(at, "Evidence")
-    assert len(table) == db_count(built_db, """
-        SELECT count(*) FROM out_actions a WHERE (funding_sought AND NOT funding_secured) OR EXISTS (
-          SELECT 1 FROM out_delay_causes d WHERE d.report_id = a.report_id AND d.action_code = a.action_code
-          AND d.cause = 'funding')""")
+    table = dataframe_with(at, "Evidence", "Funding gap")
+    assert len(table) == db_count(built_db, GAPS.format(condition=AT_LATEST))
+    assert f"The actions: {len(table)}" in [h.value for h in at.header]
     table_buttons = {b.proto.label for b in at.get("download_button") if "-niap_funding_gaps-" in b.proto.id}
     assert table_buttons == {"CSV", "XLSX"}, "the table of actions downloads as shown"
+    at = open_page(FUNDING_PAGE, {"history": "true"})  # the action list obeys the history switch
+    no_errors(at)
+    assert len(dataframe_with(at, "Evidence", "Funding gap")) == db_count(built_db, GAPS.format(condition="TRUE"))
+    assert metrics(at)["Action-reports with a funding gap"] == str(db_count(built_db, GAPS.format(condition="TRUE")))
+
+
+def test_actions_still_seeking_funds_at_their_latest_report(built_db: Path) -> None:
+    at = open_page(FUNDING_PAGE, {"history": "true"})  # whatever the switch
+    no_errors(at)
+    assert "Actions still seeking funds at their latest report" in [h.value for h in at.header]
+    seeking = dataframe_with(at, "Seeking funds at")
+    assert len(seeking) == db_count(built_db, LATEST_SEEKING)
+    assert seeking["Evidence"].str.len().gt(20).all()  # the report's sentences (some in French)
+    cambodia = seeking[seeking["Party"] == "Cambodia"].set_index("Action")
+    assert sorted(cambodia.index) == ["2.1", "2.3", "3.2"]
+    assert set(cambodia["Seeking funds at"]) == {"SC66"} and set(cambodia["Latest report"]) == {"SC66"}
+    assert seeking["Demo data (fictional Party)"].sum() == len(seeking) - 3
+    buttons = {b.proto.label for b in at.get("download_button") if "-niap_seeking_funds-" in b.proto.id}
+    assert buttons == {"CSV", "XLSX"}
 
 
 def test_party_filter_changes_the_funding_gaps_shown() -> None:
     at = set_filter(open_page(FUNDING_PAGE), "party", ["KHM"])
     no_errors(at)
     assert metrics(at)["Actions with a funding gap"] == "7"
-    table = dataframe_with(at, "Evidence").set_index("Action")
+    table = dataframe_with(at, "Evidence", "Funding gap").set_index("Action")
     assert sorted(table.index) == ["1.1", "1.2", "2.1", "2.3", "2.4", "3.1", "3.2"]
     assert table.loc["2.1", "Funding gap"] == "Funding sought, not secured"
     assert table.loc["1.1", "Funding gap"] == "Delayed for lack of funding"
@@ -540,8 +757,8 @@ def test_report_text_with_html_is_shown_as_inert_text(hostile_db: Path, page: st
     monkeypatch.setenv("NIAP_DB", str(hostile_db))
     at = open_page(page)
     no_errors(at)
-    evidence = " ".join(dataframe_with(at, "Evidence")["Evidence"])
+    evidence = " ".join(dataframe_with(at, "Evidence", "Cause" if page == DELAYS_PAGE else "Funding gap")["Evidence"])
     assert "<script>alert(1)</script> <img src=x onerror=alert(1)> **bold**" in evidence  # as written
-    rendered = [e.value for e in (*at.markdown, *at.caption, *at.subheader, *at.info)]
+    rendered = [e.value for e in (*at.markdown, *at.caption, *at.header, *at.subheader, *at.info)]
     assert not any("<script" in text or "onerror" in text for text in rendered)
     assert all("<script" not in spec for spec in (c.proto.spec for c in at.get("plotly_chart")))

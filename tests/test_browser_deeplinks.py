@@ -20,10 +20,10 @@ from tests.browser import RENDER_TIMEOUT_MS, VIEWPORT, launch, no_error_on, star
 # view -> (link, what the page must show once drawn)
 LINKS = {
     "overview": ("", "Who reported to which meeting"),
-    "ratings": ("ratings?party=Cambodia", "Cambodia (1 report)"),
-    "delays": ("delays?party=Cambodia", "The delayed actions and why"),
-    "funding": ("funding?party=Cambodia&demo=false", "Funding gaps"),
-    "compare": ("compare?party=Cambodia", "Parties side by side across meetings"),
+    "ratings": ("ratings?party=KHM", "Cambodia · SC66"),
+    "delays": ("delays?party=KHM", "The delayed actions and why"),
+    "funding": ("funding?party=KHM&demo=false", "Funding gaps"),
+    "compare": ("compare?party=KHM", "Parties side by side across meetings"),
     "report": ("report?report=KHM-SC66", "Cambodia"),
     "quality": ("data_quality", "How much of each report was read"),
 }

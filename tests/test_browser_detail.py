@@ -83,7 +83,7 @@ def test_compare_filter_goes_in_the_url_and_the_url_reproduces_it(browser: Brows
     page.get_by_role("combobox", name="Parties").click()
     page.get_by_role("option", name="Cambodia", exact=True).click()
     page.keyboard.press("Escape")
-    expect(page).to_have_url(re.compile(r"[?&]party=Cambodia(&|$)"), timeout=RENDER_TIMEOUT_MS)
+    expect(page).to_have_url(re.compile(r"[?&]party=KHM(&|$)"), timeout=RENDER_TIMEOUT_MS)  # the code, not the name
     expect(page.get_by_text("No Parties are chosen in the sidebar")).to_have_count(0, timeout=RENDER_TIMEOUT_MS)
     shared = page.url
     page.close()
@@ -126,9 +126,9 @@ def test_data_quality_renders_and_links_to_a_report(browser: Browser, app_url: s
     expect(page.get_by_text("How much of each report was read")).to_be_visible()  # coverage per report
     assert_no_error(page)
     screenshot(page, "data_quality")
-    page.get_by_role("link", name="Republic of Examplia · SC70").first.click()
+    page.get_by_role("link", name="Republic of Examplia (demo) · SC70").first.click()
     expect(page).to_have_url(re.compile(r"/report(\?|$)"), timeout=RENDER_TIMEOUT_MS)
     expect(page).to_have_url(re.compile(r"[?&]report=[A-Z]+-SC70\b"))
-    expect(page.get_by_role("combobox", name="Report", exact=True)).to_have_value("Republic of Examplia · SC70")
-    expect(page.get_by_text("Republic of Examplia · SC70 progress report")).to_be_visible()
+    expect(page.get_by_role("combobox", name="Report", exact=True)).to_have_value("Republic of Examplia (demo) · SC70")
+    expect(page.get_by_text("Republic of Examplia (demo) · SC70 progress report")).to_be_visible()
     page.close()

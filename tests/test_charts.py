@@ -14,6 +14,7 @@ import pandas as pd
 
 from dashboard.charts import bars, coverage
 from dashboard.charts import ratings as charts
+from dashboard.charts import trends as trend_charts
 from dashboard.charts.style import NOT_A_RATING
 from dashboard.export import tables
 from dashboard.panels import MAX_CHART_PARTIES
@@ -164,6 +165,62 @@ def test_the_crosswalk_covers_every_rating_and_explains_itself(built_db: Path) -
     }]
 
 
+def test_no_bar_pools_the_two_rating_scales() -> None:
+    counts = pd.DataFrame({
+        "key": ["XA", "XA", "XA", "XB"], "rating_scale": ["2014", "2014", "2017", "2017"],
+        "rating_code": ["on_track", "challenging", "achieved", "achieved"], "actions": [3, 1, 2, 4],
+    })
+    groups = pd.DataFrame({
+        "key": ["XA", "XA", "XB"], "rating_scale": ["2014", "2017", "2017"], "label": ["Aland", "Aland", "Bland"],
+        "sort_key": [1, 1, 1], "reports": [2, 1, 1], "meetings": ["SC66, SC67", "SC69", "SC70"], "files": [2, 1, 1],
+        "is_demo": [True] * 3,
+    })
+    own_counts, own_groups = ratings.keep_scales_apart(counts, groups)
+    assert list(own_groups["key"]) == ["XA|2014", "XA|2017", "XB"]
+    assert list(ratings.with_counts(own_groups, "party")["label"]) == [
+        "Aland · 2014-2016 template · SC66, SC67", "Aland · 2017+ template · SC69", "Bland · SC70"]
+    shares = ratings.rating_shares(own_counts, own_groups, RATINGS)
+    assert shares.groupby("key")["share_pct"].sum().round(6).to_dict() == {"XA|2014": 100, "XA|2017": 100, "XB": 100}
+    walked_counts, walked_groups = ratings.keep_scales_apart(ratings.apply_crosswalk(counts, RATINGS), groups)
+    assert list(walked_groups["key"]) == ["XA", "XB"]  # one scale after the crosswalk: one bar
+    assert walked_groups.set_index("key").loc["XA", ["reports", "meetings"]].tolist() == [3, "SC66, SC67, SC69"]
+    assert walked_counts[walked_counts["key"] == "XA"]["actions"].sum() == 6
+
+
+# ---------------------------------------------------------------- trends
+
+
+POINTS = pd.DataFrame({
+    "party_iso3": ["KHM", "KHM", "KHM", "XA", "XA"], "party_name": ["Cambodia"] * 3 + ["Aland (demo)"] * 2,
+    "meeting_code": ["SC66", "SC69", "SC70", "SC69", "SC70"], "meeting_number": [66, 69, 70, 69, 70],
+    "origin": ["counted", "published", "published", "counted", "counted"],
+    "rating_scale": ["2014", "2017", "2017", "2017", "2017"], "share_pct": [100 * 2 / 13, 23.0, 69.0, 20.0, 40.0],
+    "achieved": [2, None, 9, 2, 4], "n_actions": [13, None, 13, 10, 10],
+    "source": ["khm.md", "SC70 Doc. 27.4", "SC70 Doc. 27.4", "xa69.md", "xa70.md"], "is_demo": [False] * 3 + [True] * 2,
+})
+
+
+def test_trend_draws_published_points_hollow_with_dashed_lines() -> None:
+    figure = trend_charts.achieved_trend(POINTS, "Trend")
+    markers = {t.name: t for t in figure.data if t.mode == "markers"}
+    assert list(markers) == ["Cambodia", "Aland (demo)"]
+    assert list(markers["Cambodia"].x) == ["SC66", "SC69", "SC70"]
+    assert list(markers["Cambodia"].marker.symbol) == ["circle", "circle-open", "circle-open"]
+    assert list(markers["Aland (demo)"].marker.symbol) == ["circle", "circle"]
+    lines = [t for t in figure.data if t.mode == "lines" and t.showlegend is False]
+    dashed = {t.legendgroup: list(t.x) for t in lines if t.line.dash == "dash"}
+    solid = {t.legendgroup: list(t.x) for t in lines if t.line.dash == "solid"}
+    assert dashed == {"KHM": ["SC66", "SC69", None, "SC69", "SC70", None]}  # every segment touching a published point
+    assert solid == {"XA": ["SC69", "SC70", None]}
+    assert markers["Cambodia"].marker.color != markers["Aland (demo)"].marker.color
+    legend = [t.name for t in figure.data if t.showlegend is not False and t.mode == "lines+markers"]
+    assert legend == [look[0] for look in trend_charts.ORIGIN_LOOK.values()]  # the two styles, explained
+    assert [s.x0 for s in figure.layout.shapes] == [0.5]  # the change of template between SC66 and SC69
+    assert list(figure.layout.xaxis.categoryarray) == ["SC66", "SC69", "SC70"]
+    alt = trend_charts.achieved_trend_alt(POINTS, "Trend")
+    assert "Cambodia: SC66 15.4% (counted), SC69 23% (published), SC70 69% (published)" in alt
+
+
 # ---------------------------------------------------------------- colours
 
 
@@ -229,7 +286,7 @@ def test_coverage_matrix_labels_every_cell() -> None:
     figure = coverage.coverage_matrix(GRID, "Coverage")
     matrix = figure.data[0]
     assert [list(row) for row in matrix.text] == [["demo report", "demo report"], ["demo report", "no report"]]
-    assert trace_names(figure)[1:] == ["Report", "Demo report", "Summary only", "No report"]
+    assert trace_names(figure)[1:] == ["Report", "Demo report", "Published by CITES", "No report"]
     assert "no report 1" in coverage.coverage_alt(GRID, "Coverage")
 
 
@@ -312,10 +369,12 @@ def test_filters_are_sql_parameters_never_sql_text() -> None:
     assert "a.pillar_code IS NULL" in where and "NOT a.is_demo" in where
 
 
-def test_filter_links_use_the_labels_the_sidebar_shows() -> None:
-    f = Filters(parties=("KHM",), meetings=("SC66",), pillars=("reporting",), include_demo=False)
-    assert f.query_params({"party": {"KHM": "Cambodia"}, "pillar": {"reporting": "Reporting"}}) == {
-        "party": ["Cambodia"], "meeting": ["SC66"], "pillar": ["Reporting"], "demo": "false"}
+def test_filter_links_name_codes_and_the_history_switch() -> None:
+    f = Filters(parties=("KHM",), meetings=("SC66",), pillars=("reporting",), include_demo=False, history=True)
+    assert f.query_params() == {
+        "party": ["KHM"], "meeting": ["SC66"], "pillar": ["reporting"], "demo": "false", "history": "true"}
+    assert f.describe().endswith("all reports (an action counts once per report)")
+    assert Filters().describe().endswith("each Party's latest report")
 
 
 def test_charts_keep_to_the_first_parties_and_tables_keep_all() -> None:

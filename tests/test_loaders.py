@@ -242,3 +242,12 @@ def test_windows_1252_text_is_decoded(tmp_path: Path) -> None:
     report = read_report(path)
     assert report.period.raw == "November 2014 – September 2015"
     assert len(report.actions) == 13
+
+
+def test_a_code_column_cell_without_a_code_is_untitled_not_a_crash() -> None:
+    """Regression (found by the fuzz run): a row of the code column whose cell starts with no
+    action code made the table reader call .end() on None."""
+    from loaders.table_shapes import _after_code
+
+    assert _after_code("no code in this cell") == ""
+    assert _after_code("1.1 Revise the law") == "Revise the law"

@@ -5,9 +5,8 @@ and chart builders alone.
 The views run on the database `make run` builds and on a small database of known reports:
 the Cambodia sample; a copy of it for SC70, where CITES also published the Party's own
 figures; a hostile copy for SC67 whose note holds HTML; and two reports of the fictional
-Examplia with a fictional Secretariat rating. The sidebar offers only Parties and meetings
-with a loaded report (as in the app), so Parties known only from published figures show
-up on Compare when no Party is chosen.
+Examplia with a fictional Secretariat rating. The sidebar offers Parties and meetings with
+a loaded report or with figures CITES published (as in the app); links name them by code.
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.charts import compare as compare_charts
 from dashboard.escape import markdown
 from dashboard.queries import compare, reports
-from dashboard.selection import Filters
+from dashboard.selection import Filters, read_choices, read_flag
 from loaders.build import build
 from loaders.store import connect
 from tests.helpers import ROOT, SAMPLE, edited_sample
@@ -214,7 +213,7 @@ def test_compare_falls_back_to_parties_with_data_and_says_so(detail_db: Path) ->
     assert cambodia.loc["SC66", "What"] == "Counted from the report"
     assert cambodia.loc["SC69", "What"] == "Published by CITES"  # no report loaded: the published figure
     assert cambodia.loc["SC66", "On track"] == pytest.approx(69.2)
-    examplia = table[table["Party"] == "Republic of Examplia"].set_index("Meeting")
+    examplia = table[table["Party"] == "Republic of Examplia (demo)"].set_index("Meeting")
     assert examplia.loc["SC67", "What"] == "No report"  # shown, not left out
     assert "Includes demo data (fictional Parties)" in captions(at)
 
@@ -247,8 +246,7 @@ def test_choosing_parties_in_the_sidebar_changes_the_comparison(detail_db: Path)
 
 
 def test_self_rating_against_secretariat_uses_the_published_figures(detail_db: Path) -> None:
-    # Tanzania has only published figures, so the sidebar does not offer it: it is among the
-    # Parties compared when none is chosen
+    # Tanzania has only published figures: it is among the Parties compared when none is chosen
     at = open_page(detail_db, "compare")
     table = frame_with(at, "Rated by")
     rows = table.set_index(["Party", "Meeting", "Rated by"])
@@ -264,7 +262,7 @@ def test_self_rating_against_secretariat_uses_the_published_figures(detail_db: P
 def test_a_party_at_a_meeting_it_did_not_report_to_shows_no_report(app_db: Path) -> None:
     assert not db_rows(app_db, "SELECT 1 FROM out_reports WHERE party_iso3 = 'KHM' AND meeting_code = 'SC77'")
     assert db_rows(app_db, "SELECT 1 FROM out_reports WHERE meeting_code = 'SC77'"), "SC77 is in the sidebar"
-    at = open_page(app_db, "compare", {"party": "Cambodia", "meeting": "SC77"})
+    at = open_page(app_db, "compare", {"party": "KHM", "meeting": "SC77"})
     assert not at.error
     assert at.multiselect(key="meeting").value == ["SC77"]
     table = frame_with(at, "What")
@@ -275,16 +273,16 @@ def test_a_party_at_a_meeting_it_did_not_report_to_shows_no_report(app_db: Path)
 
 
 def test_demo_secretariat_figures_show_only_with_demo_data(detail_db: Path) -> None:
-    at = open_page(detail_db, "compare", {"party": ["Cambodia", "Republic of Examplia (demo)"]})
-    assert "Republic of Examplia" in set(frame_with(at, "Rated by")["Party"])
+    at = open_page(detail_db, "compare", {"party": ["KHM", "XA"]})
+    assert "Republic of Examplia (demo)" in set(frame_with(at, "Rated by")["Party"])
     at.toggle(key="demo").set_value(False)
     rerun(at, detail_db)
-    assert "Republic of Examplia" not in set(frame_with(at, "Rated by")["Party"])
+    assert "Republic of Examplia (demo)" not in set(frame_with(at, "Rated by")["Party"])
     assert "Includes demo data" not in captions(at)
 
 
 def test_one_action_followed_across_meetings_with_its_notes(detail_db: Path) -> None:
-    at = open_page(detail_db, "compare", {"party": "Cambodia"})
+    at = open_page(detail_db, "compare", {"party": "KHM"})
     at.selectbox(key="compare_action").set_value("1.2")
     rerun(at, detail_db)
     table = frame_with(at, "Report's label").set_index("Meeting")
@@ -297,14 +295,130 @@ def test_one_action_followed_across_meetings_with_its_notes(detail_db: Path) -> 
 
 
 def test_an_action_of_a_party_that_missed_a_meeting_shows_no_report(detail_db: Path) -> None:
-    at = open_page(detail_db, "compare", {"party": ["Cambodia", "Republic of Examplia (demo)"]})
-    at.selectbox(key="compare_party").set_value("Republic of Examplia")
+    at = open_page(detail_db, "compare", {"party": ["KHM", "XA"]})
+    at.selectbox(key="compare_party").set_value("XA")  # chosen by code, shown by name
     rerun(at, detail_db)
     at.selectbox(key="compare_action").set_value("1.2")
     rerun(at, detail_db)
     table = frame_with(at, "Report's label").set_index("Meeting")
     assert table["Rating"].to_dict() == {"SC66": "On track", "SC67": "No report", "SC70": "Challenging"}
     assert "Includes demo data" in captions(at)
+
+
+def test_compare_draws_every_party_and_every_meeting_without_error(app_db: Path) -> None:
+    # the AppTest twin of the browser pair walk (tests/test_browser_links.py), cheaper: every
+    # Party at a meeting it has neither a report nor a figure for (the pairs that crashed),
+    # and every meeting with a Party that reported to it; one session, moved by the address
+    parties = db_rows(app_db, """
+        SELECT p.party_iso3, (SELECT min(m.meeting_code) FROM out_reports m WHERE m.meeting_code NOT IN (
+                  SELECT meeting_code FROM out_rating_shares WHERE party_iso3 = p.party_iso3
+                  UNION SELECT meeting_code FROM out_reports WHERE party_iso3 = p.party_iso3))
+        FROM out_parties p WHERE n_reports > 0 OR n_published > 0""")
+    reported = db_rows(app_db, "SELECT min(party_iso3), meeting_code FROM out_reports GROUP BY meeting_code")
+    pairs = [(p, m) for p, m in parties if m]
+    pairs += [(p, m) for p, m in reported if m not in {m for _, m in pairs}]  # every meeting at least once
+    assert len(pairs) > 15 and {m for _, m in pairs} == {m for _, m in reported}
+    at = open_page(app_db, "compare")
+    for party, meeting in pairs:
+        at.query_params.clear()
+        at.query_params.update({"party": party, "meeting": meeting})
+        rerun(at, app_db)
+        assert not at.error and not at.warning, (party, meeting)
+        assert (at.multiselect(key="party").value, at.multiselect(key="meeting").value) == ([party], [meeting])
+        assert "Parties side by side across meetings" in [h.value for h in at.main.header]
+
+
+def test_a_demo_party_with_demo_data_switched_off_says_what_to_change(detail_db: Path) -> None:
+    at = open_page(detail_db, "compare", {"party": "XA"})
+    at.toggle(key="demo").set_value(False)
+    rerun(at, detail_db)
+    assert not at.error
+    infos = " ".join(shown(i.value) for i in at.info)
+    assert "Republic of Examplia (demo) is a demo Party and demo data is switched off" in infos
+    assert at.query_params["demo"] == "false" and at.query_params["party"] == "XA"
+
+
+def test_a_bug_in_a_view_shows_an_apology_and_logs_the_traceback(detail_db: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import logging
+
+    from dashboard.panels import compare as compare_panels
+
+    def broken(*args: object) -> None:
+        raise KeyError("rating_code")
+
+    logged: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = logged.append
+    logging.getLogger("dashboard.app").addHandler(handler)
+    monkeypatch.setattr(compare_panels, "side_by_side", broken)
+    try:
+        at = open_page(detail_db, "compare", {"party": "KHM"})  # asserts no exception box
+    finally:
+        logging.getLogger("dashboard.app").removeHandler(handler)
+    assert [e.value for e in at.error] and at.error[0].value.startswith("Sorry: this page failed to draw")
+    assert not any("KeyError" in e.value or "rating_code" in e.value for e in at.error)
+    assert logged and logged[0].exc_info[0] is KeyError and "party=KHM" in logged[0].getMessage()
+
+
+# ------------------------------------------------------------------------ links
+
+
+def test_links_name_parties_by_code_and_old_links_still_work(detail_db: Path) -> None:
+    at = open_page(detail_db, "compare", {"party": "KHM,XA", "meeting": "SC66"})  # the comma form
+    assert at.multiselect(key="party").value == ["KHM", "XA"]
+    assert at.multiselect(key="party").format_func("XA") == "Republic of Examplia (demo)"  # names on screen
+    assert at.query_params["party"] == ["KHM", "XA"] and not any("Read from" in i.value for i in at.info)
+    old = open_page(detail_db, "compare", {"party": ["Cambodia", "Republic of Examplia (demo)"], "demo": "0"})
+    assert old.multiselect(key="party").value == ["KHM", "XA"] and old.toggle(key="demo").value is False
+    read = shown(old.info[0].value)
+    assert "party=“Cambodia” as party=KHM" in read and "demo=“0” as demo=false" in read
+    assert old.query_params["party"] == ["KHM", "XA"] and old.query_params["demo"] == "false"
+
+
+def test_a_link_naming_what_is_not_there_says_so(detail_db: Path) -> None:
+    at = open_page(detail_db, "compare", {"party": ["KHM", "Nonexistent"], "meeting": "SC999", "pillar": "x",
+                                          "history": "maybe"})
+    warning = shown(at.warning[0].value)
+    for words in ("Party “Nonexistent”", "meeting “SC999”", "pillar “x”", "history “maybe”"):
+        assert words in warning
+    assert at.multiselect(key="party").value == ["KHM"] and at.multiselect(key="meeting").value == []
+    assert dict(at.query_params) == {"party": "KHM", "compare_party": "KHM", "compare_action": "1.1"}
+    rerun(at, detail_db)  # said once, when the link is opened
+    assert not at.warning
+
+
+def test_the_sidebar_offers_parties_known_only_from_published_figures(detail_db: Path) -> None:
+    at = open_page(detail_db, "compare", {"party": "TZA"})
+    parties = at.multiselect(key="party")
+    published = db_rows(detail_db, "SELECT party_iso3 FROM out_parties WHERE n_reports = 0 AND n_published > 0")
+    assert {"TZA", "MWI", "MYS", "MOZ"} <= {p for (p,) in published}
+    assert {parties.format_func(p) for (p,) in published} <= set(parties.options)  # AppTest lists the labels
+    assert parties.format_func("MWI") == "Malawi (published figures only)"
+    assert set(frame_with(at, "What")["What"]) == {"Published by CITES"}
+    report = open_page(detail_db, "report", {"party": "TZA"})  # a page that needs a report says so
+    assert "No report matches the sidebar selection" in report.info[0].value
+
+
+def test_a_views_own_choice_is_in_the_address_by_code(detail_db: Path) -> None:
+    at = open_page(detail_db, "compare", {"party": ["KHM", "XA"], "compare_party": "Republic of Examplia (demo)"})
+    assert at.selectbox(key="compare_party").value == "XA"
+    assert at.query_params["compare_party"] == "XA"
+    at.selectbox(key="compare_action").set_value("1.2")
+    rerun(at, detail_db)
+    assert at.query_params["compare_action"] == "1.2"  # the code, not the cut title
+
+
+def test_read_choices_takes_codes_labels_and_commas() -> None:
+    known = {"KHM": "Cambodia", "HKG": "China, Hong Kong SAR", "XA": "Republic of Examplia (demo)"}
+    reading = read_choices(["khm", "China, Hong Kong SAR", "Republic of Examplia", "XA,Nowhere", ""], known)
+    assert reading.codes == ("KHM", "HKG", "XA")
+    assert reading.ignored == ("Nowhere",)
+    assert dict(reading.read_as) == {"khm": "KHM", "China, Hong Kong SAR": "HKG", "Republic of Examplia": "XA"}
+    flags = [read_flag([v], True)[0] for v in ("0", "no", "OFF", "False", "1", "yes", "true")]
+    assert flags == [False] * 4 + [True] * 3
+    kept, reading = read_flag(["maybe"], True)
+    assert kept is True and reading.ignored == ("maybe",)
 
 
 # ------------------------------------------------------------------------ Report
@@ -366,10 +480,24 @@ def test_report_opened_by_its_link_shows_its_title_block(detail_db: Path) -> Non
     assert frame_with(at, "Field").set_index("Field")["Value"]["Reporting period"] == "2017-07 to 2018-06"
 
 
-def test_report_named_by_a_link_outside_the_selection_says_so(detail_db: Path) -> None:
-    at = open_page(detail_db, "report", {"report": "KHM-SC66", "party": "Republic of Examplia (demo)"})
-    assert "The report KHM-SC66 named in the link is not in the sidebar selection" in shown(at.info[0].value)
-    assert at.selectbox(key="report_pick").value.startswith("XA-")
+def test_report_named_by_a_link_outside_the_selection_is_shown_and_says_so(detail_db: Path) -> None:
+    at = open_page(detail_db, "report", {"report": "KHM-SC66", "party": "XA"})
+    infos = " ".join(shown(i.value) for i in at.info)
+    assert "The link names Cambodia · SC66 (KHM-SC66), which the sidebar selection" in infos
+    assert "it is shown anyway" in infos
+    assert at.selectbox(key="report_pick").value == "KHM-SC66"  # the shared link reopens the same report
+    assert [shown(h.value) for h in at.main.header] == ["Cambodia · SC66 progress report"]
+    assert at.query_params["report"] == "KHM-SC66"
+    at.multiselect(key="meeting").set_value(["SC70"])  # a change of the sidebar filters: the selection wins
+    rerun(at, detail_db)
+    assert at.selectbox(key="report_pick").value == "XA-SC70"
+    assert "Cambodia · SC66 is not in the sidebar selection" in " ".join(shown(i.value) for i in at.info)
+
+
+def test_report_link_naming_no_loaded_report_says_so(detail_db: Path) -> None:
+    at = open_page(detail_db, "report", {"report": "KHM-SC99"})
+    assert "The link names a report “KHM-SC99” that is not loaded" in " ".join(shown(w.value) for w in at.warning)
+    assert at.query_params["report"] == at.selectbox(key="report_pick").value != "KHM-SC99"
 
 
 def test_report_says_when_its_file_is_missing(detail_db: Path, tmp_path: Path) -> None:
@@ -384,7 +512,7 @@ def test_report_says_when_its_file_is_missing(detail_db: Path, tmp_path: Path) -
     assert any("cannot be downloaded" in w.value for w in at.warning)
 
 
-NOTHING = {"party": "Republic of Examplia (demo)", "meeting": "SC67"}  # Examplia did not report to SC67
+NOTHING = {"party": "XA", "meeting": "SC67"}  # Examplia did not report to SC67
 
 
 def test_report_with_filters_matching_nothing_explains_itself(detail_db: Path) -> None:
@@ -419,14 +547,14 @@ def test_data_quality_filters_change_the_counts(detail_db: Path) -> None:
     assert set(frame_with(at, "Evidence")["Severity"]) == {"warning"}
     at.multiselect(key="party").set_value(["XA"])
     rerun(at, detail_db)
-    assert set(frame_with(at, "Evidence")["Party"]) == {"Republic of Examplia"}
+    assert set(frame_with(at, "Evidence")["Party"]) == {"Republic of Examplia (demo)"}
 
 
 def test_data_quality_lists_reports_whose_facts_look_odd(detail_db: Path) -> None:
     at = open_page(detail_db, "data_quality")
     odd = frame_with(at, "Check")
     checks = set(zip(odd["Party"], odd["Meeting"], odd["Check"], strict=True))
-    assert ("Republic of Examplia", "SC66", "Part A's counts disagree with the tables") in checks
+    assert ("Republic of Examplia (demo)", "SC66", "Part A's counts disagree with the tables") in checks
     assert ("Cambodia", "SC70", "Counted ratings differ from the Party's figure published by CITES") in checks
     assert not any(p == "Cambodia" and m == "SC66" for p, m, _ in checks)  # the sample agrees with itself
 
@@ -468,7 +596,7 @@ def test_a_published_figure_that_leaves_actions_out_is_completed_as_not_stated(
 def test_a_meeting_without_report_or_figure_is_no_report_not_an_error(cursor: duckdb.DuckDBPyConnection) -> None:
     cells = compare.ratings_by_meeting(cursor, Filters(meetings=("SC77",)), ("KHM", "XA"))
     assert cells[["party_name", "meeting_code", "status"]].values.tolist() == [
-        ["Cambodia", "SC77", "no_report"], ["Republic of Examplia", "SC77", "no_report"]]
+        ["Cambodia", "SC77", "no_report"], ["Republic of Examplia (demo)", "SC77", "no_report"]]
     history = compare.action_history(cursor, Filters(meetings=("SC77",)), "KHM", "1.1")
     assert history[["meeting_code", "status"]].values.tolist() == [["SC77", "no_report"]]
 
@@ -549,8 +677,8 @@ def test_data_quality_shows_how_much_of_each_report_was_read(tmp_path: Path) -> 
     at = open_page(db, "data_quality")
     coverage = frame_with(at, "Text read (%)")
     read = dict(zip(coverage["Party"], coverage["Text read (%)"], strict=True))
-    assert read["Cambodia"] > 99 and read["Republic of Examplia"] < 90
-    assert coverage["Party"].iloc[0] == "Republic of Examplia"  # the least read first
+    assert read["Cambodia"] > 99 and read["Republic of Examplia (demo)"] < 90
+    assert coverage["Party"].iloc[0] == "Republic of Examplia (demo)"  # the least read first
     assert any(m.label == "Flagged as not read in part" and m.value == "1" for m in at.metric)
     unread = frame_with(at, "Text not read")
     assert unread["Text not read"].iloc[1].startswith("Concerning objective 1.1")

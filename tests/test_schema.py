@@ -209,13 +209,18 @@ def built(built_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     con.close()
 
 
+# A fresh build has replaced no report yet (tests/test_writers.py fills this view).
+EMPTY_IN_A_FRESH_BUILD = {"out_report_history"}
+
+
 @pytest.mark.parametrize("view", sorted(VIEWS))
 def test_each_out_view_has_the_metadata_columns_and_rows_that_count(
     built: duckdb.DuckDBPyConnection, view: str
 ) -> None:
     columns = [(name, kind) for name, kind, *_ in built.execute(f"DESCRIBE {view}").fetchall()]
     assert columns == [(c.name, c.type) for c in VIEWS[view].columns.values()]
-    assert built.execute(f"SELECT count(*) FROM {view}").fetchall()[0][0] > 0, f"{view} is empty in the build"
+    if view not in EMPTY_IN_A_FRESH_BUILD:
+        assert built.execute(f"SELECT count(*) FROM {view}").fetchall()[0][0] > 0, f"{view} is empty in the build"
 
 
 def allowed(con: duckdb.DuckDBPyConnection, column: Column) -> set[str]:
@@ -275,7 +280,7 @@ def test_load_into_an_old_database_says_rebuild_and_changes_nothing(tmp_path: Pa
     assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
     assert lines[0].startswith(f"error: {db}: ") and lines[0].endswith("rebuild it with `python -m loaders build`")
     assert db.read_bytes() == before
-    assert not list(tmp_path.glob(".old.duckdb*")), "the working copy is left behind"
+    assert not list(tmp_path.glob(".old.duckdb.*.tmp*")), "the working copy is left behind"
 
 
 def test_build_replaces_an_old_database(tmp_path: Path) -> None:
@@ -305,7 +310,7 @@ def tables_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
 
 # The tables' fingerprint for each SCHEMA_VERSION. A failure here means a table changed:
 # raise SCHEMA_VERSION in loaders/database.py (old databases must be rebuilt) and add its line.
-TABLES_AT_VERSION = {2: "3c8ee6661e8977b6"}
+TABLES_AT_VERSION = {2: "3c8ee6661e8977b6", 3: "7803687f5cba3963"}
 
 
 def test_a_table_change_raises_the_schema_version(sample_db: duckdb.DuckDBPyConnection) -> None:

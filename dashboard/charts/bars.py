@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.style import GRID, LINE, NEUTRAL_BAR, layout, rows_height, wrap
+from dashboard.charts.style import GRID, LINE, NEUTRAL_BAR, layout, plain, rows_height, wrap
 
 GAP_STYLE = {  # funding gap -> (label, colour)
     "sought": ("Funding sought, not secured", "#7a5195"),
@@ -31,7 +31,7 @@ def count_bars(counts: pd.DataFrame, title: str, *, axis_title: str, unit: str, 
         marker={"color": colour, "line": {"color": LINE, "width": 0.5}},
         text=[str(int(v)) for v in counts["actions"]], textposition="outside", cliponaxis=False,
         customdata=[[k] for k in counts["key"]],
-        hovertemplate="<b>%{y}</b><br>%{x} " + unit + "<extra></extra>",
+        hovertemplate="<b>%{y}</b><br>%{x} " + plain(unit) + "<extra></extra>",
     ))
     _count_axes(figure, labels, int(counts["actions"].max()) if len(counts) else 0,
                 x_title=f"Number of {unit}", y_title=axis_title)
@@ -45,9 +45,11 @@ def count_bars_alt(counts: pd.DataFrame, title: str, unit: str) -> str:
     return f"Bar chart. {title}. Number of {unit}: " + ", ".join(parts) + "."
 
 
-def gap_bars(long: pd.DataFrame, title: str, *, axis_title: str, subtitle: str = "", source: str = "") -> go.Figure:
+def gap_bars(long: pd.DataFrame, title: str, *, axis_title: str, subtitle: str = "", source: str = "",
+             unit: str = "actions") -> go.Figure:
     """Grouped horizontal bars: per group, actions whose funding is sought and not secured,
-    and actions delayed for lack of funding (an action can be both)."""
+    and actions delayed for lack of funding (an action can be both). ``unit`` says what is
+    counted (axis title and hover)."""
     groups = long.drop_duplicates("key")
     labels = [wrap(v) for v in groups["label"]]
     label_of = dict(zip(groups["key"], labels, strict=True))
@@ -58,11 +60,11 @@ def gap_bars(long: pd.DataFrame, title: str, *, axis_title: str, subtitle: str =
             orientation="h", name=name, x=[int(v) for v in rows["actions"]],
             y=[label_of[k] for k in rows["key"]], marker={"color": colour},
             text=[str(int(v)) for v in rows["actions"]], textposition="outside", cliponaxis=False,
-            hovertemplate="<b>%{y}</b><br>" + name + ": %{x} actions<extra></extra>",
+            hovertemplate="<b>%{y}</b><br>" + name + ": %{x} " + plain(unit) + "<extra></extra>",
         ))
     figure.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
     _count_axes(figure, labels, int(long["actions"].max()) if len(long) else 0,
-                x_title="Number of actions", y_title=axis_title)
+                x_title=f"Number of {unit}", y_title=axis_title)
     return layout(figure, title, height=rows_height(labels, extra=40), subtitle=subtitle, source=source,
                   legend="top")
 

@@ -14,7 +14,7 @@ MAX_TEXT_ROWS = 60  # above this many rows, cell labels would be unreadable: hov
 COVERAGE_STYLE = {
     "report": ("Report", "#35618f", "#ffffff"),
     "demo": ("Demo report", "#a9c4e0", TEXT_COLOUR),
-    "summary": ("Summary only", "#f3d9a4", TEXT_COLOUR),
+    "summary": ("Published by CITES", "#f3d9a4", TEXT_COLOUR),
     "no_report": (NOT_A_RATING["no_report"][0], NOT_A_RATING["no_report"][1], MUTED),
 }
 DOT_COLOUR = "#1b4f8a"
@@ -50,7 +50,7 @@ def coverage_matrix(grid: pd.DataFrame, title: str, *, subtitle: str = "", sourc
             status = "no_report" if cell is None else cell["status"]
             label = COVERAGE_STYLE[status][0]
             z_row.append(statuses.index(status))
-            text_row.append(label.lower())
+            text_row.append(label[0].lower() + label[1:])
             if cell is not None and pd.notna(cell["report_id"]):
                 label += f": {int(cell['n_actions'])} actions, {int(cell['n_delayed'])} delayed"
             hover_row.append(plain(label))
@@ -79,7 +79,7 @@ def coverage_matrix(grid: pd.DataFrame, title: str, *, subtitle: str = "", sourc
 def coverage_alt(grid: pd.DataFrame, title: str) -> str:
     """Text alternative of `coverage_matrix`."""
     counts = grid["status"].value_counts()
-    parts = [f"{label.lower()} {int(counts.get(s, 0))}" for s, (label, _, _) in COVERAGE_STYLE.items()]
+    parts = [f"{label[0].lower() + label[1:]} {int(counts.get(s, 0))}" for s, (label, _, _) in COVERAGE_STYLE.items()]
     return (f"Matrix. {title}. {grid['party_name'].nunique()} Parties x {grid['meeting_code'].nunique()} "
             f"meetings: " + ", ".join(parts) + ".")
 

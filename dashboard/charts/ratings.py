@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.coverage import COVERAGE_STYLE, MAX_TEXT_ROWS, grid_axes, matrix_axes
+from dashboard.charts.coverage import MAX_TEXT_ROWS, grid_axes, matrix_axes
 from dashboard.charts.style import (
     GRID,
     HATCH_INK,
@@ -19,6 +19,7 @@ from dashboard.charts.style import (
     MUTED,
     NOT_A_RATING,
     hatch,
+    ink,
     layout,
     pct,
     plain,
@@ -74,13 +75,15 @@ def rating_distribution_alt(counts: pd.DataFrame, title: str) -> str:
 
 
 def stacked_shares(shares: pd.DataFrame, ratings: pd.DataFrame, title: str, *, axis_title: str,
-                   subtitle: str = "", source: str = "") -> go.Figure:
+                   subtitle: str = "", source: str = "", x_title: str = "Share of the group's actions",
+                   unit: str = "actions") -> go.Figure:
     """100 % stacked horizontal bars: the share of each group's actions per rating.
 
     ``shares`` is `dashboard.queries.ratings.rating_shares` (key, label, rating_code,
     actions, share_pct, group_actions). One trace per rating, in the order of the scale
     with the code table's colours; "Not rated" and "No report" (a group without any
     report: one whole bar, a category of its own rather than an empty bar) are hatched.
+    ``x_title`` and ``unit`` (the hover's "9 of 13 <unit>") say what is counted.
     """
     look = rating_look(ratings)
     groups = shares.drop_duplicates("key")
@@ -98,8 +101,8 @@ def stacked_shares(shares: pd.DataFrame, ratings: pd.DataFrame, title: str, *, a
             hover = "<b>%{y}</b><br>No report in this selection<extra></extra>"
         else:
             text = [f"{s:.0f}%" if s >= 6 else "" for s in rows["share_pct"]]
-            hover = "<b>%{y}</b><br>" + plain(name) + ": %{customdata[0]} of %{customdata[1]} actions (%{x:.1f}%)" \
-                    "<extra></extra>"
+            hover = "<b>%{y}</b><br>" + plain(name) + ": %{customdata[0]} of %{customdata[1]} " + plain(unit) \
+                    + " (%{x:.1f}%)<extra></extra>"
         marker: dict[str, object] = {"color": fill, "line": {"color": HATCH_INK, "width": 0.5}}
         if shape:
             marker["pattern"] = hatch(shape)
@@ -107,11 +110,12 @@ def stacked_shares(shares: pd.DataFrame, ratings: pd.DataFrame, title: str, *, a
             orientation="h", name=plain(name), x=[float(v) for v in rows["share_pct"]],
             y=[label_of[k] for k in rows["key"]], marker=marker, text=text, textposition="inside",
             insidetextanchor="middle", textangle=0,  # never turned sideways: a small segment hides its text
+            textfont={"color": ink(fill)},  # black or white, whichever reads on the segment (≥ 4.5:1)
             customdata=[[int(a), int(t)] for a, t in zip(rows["actions"], rows["group_actions"], strict=True)],
             hovertemplate=hover,
         ))
     figure.update_layout(barmode="stack", bargap=0.35, uniformtext={"minsize": 11, "mode": "hide"})
-    figure.update_xaxes(range=[0, 100], ticksuffix="%", title={"text": "Share of the group's actions"},
+    figure.update_xaxes(range=[0, 100], ticksuffix="%", title={"text": plain(x_title)},
                         gridcolor=GRID, fixedrange=True)
     figure.update_yaxes(categoryorder="array", categoryarray=y_labels, autorange="reversed",
                         title={"text": axis_title, "standoff": 10}, automargin=True, fixedrange=True)
@@ -133,10 +137,14 @@ def stacked_shares_alt(shares: pd.DataFrame, ratings: pd.DataFrame, title: str) 
     return f"100% stacked bar chart. {title}. Largest rating per bar: " + "; ".join(parts) + "."
 
 
+GAP_WORDS = {"summary": "published (all pillars only)", NO_REPORT: "no report"}
+
+
 def achievement_heatmap(grid: pd.DataFrame, title: str, *, subtitle: str = "", source: str = "") -> go.Figure:
     """Party x meeting heatmap of the share of a report's actions achieved or substantially
-    achieved. Cells without a loaded report are grey and labelled ("no report", "summary
-    only"), never coloured as 0 %. ``grid`` is `dashboard.queries.overview.achievement_grid`."""
+    achieved. A share CITES published (no report loaded) is coloured too and marked
+    "(published)"; other cells without a loaded report are grey and labelled ("no report"),
+    never coloured as 0 %. ``grid`` is `dashboard.queries.overview.achievement_grid`."""
     parties, meetings = grid_axes(grid)
     cells = {(row["party_name"], row["meeting_code"]): row for row in grid.to_dict("records")}
     z, text, gap_z, gap_text = [], [], [], []
@@ -145,12 +153,13 @@ def achievement_heatmap(grid: pd.DataFrame, title: str, *, subtitle: str = "", s
         for meeting in meetings:
             cell = cells.get((party, meeting))
             share = None if cell is None or pd.isna(cell["share_pct"]) else float(cell["share_pct"])
+            published = cell is not None and bool(cell.get("published", False))
             z_row.append(share)
-            text_row.append("" if share is None else f"{share:.0f}%")
+            text_row.append("" if share is None else f"{share:.0f}%" + (" (published)" if published else ""))
             status = NO_REPORT if cell is None else cell["status"]
             gap_row.append(1 if share is None else None)
             gap_text_row.append("" if share is not None else
-                                "no actions" if status in ("report", "demo") else COVERAGE_STYLE[status][0].lower())
+                                "no actions" if status in ("report", "demo") else GAP_WORDS.get(status, status))
         z.append(z_row)
         text.append(text_row)
         gap_z.append(gap_row)
@@ -167,8 +176,8 @@ def achievement_heatmap(grid: pd.DataFrame, title: str, *, subtitle: str = "", s
         z=z, x=meetings, y=y, text=text, texttemplate=texttemplate, name="share",
         colorscale="Blues", zmin=0, zmax=100, xgap=3, ygap=3,
         colorbar={"title": {"text": "Achieved or<br>substantially<br>achieved"}, "ticksuffix": "%", "len": 0.9},
-        hovertemplate="<b>%{y}, %{x}</b><br>%{z:.1f}% of the report's actions achieved or substantially"
-                      " achieved<extra></extra>",
+        hovertemplate="<b>%{y}, %{x}</b><br>%{z:.1f}% of the actions achieved or substantially"
+                      " achieved<br>%{text}<extra></extra>",
     ))
     matrix_axes(figure, meetings, y)
     figure.update_yaxes(title={"text": "Party"})

@@ -2,6 +2,8 @@
 
 Ratings take their label, colour and position from the rating code table (the
 ``out_codes_ratings`` view), so a rating looks the same on every page and in every export.
+Those colours stay apart for red-green colour-blind readers (tests/test_accessibility.py
+simulates them), and words written on a coloured bar take `ink` (4.5:1 or more).
 What is not a rating has one look, and one meaning, on every page (`NOT_A_RATING`): each
 hatch means one thing only.
 """
@@ -17,13 +19,13 @@ import plotly.io as pio
 from dashboard.escape import plotly as plain
 
 __all__ = [
-    "FONT", "MUTED", "NOT_A_RATING", "TEXT_COLOUR", "bar_pct", "ink", "layout", "pct", "plain",
-    "rating_look", "rows_height", "wrap",
+    "FONT", "MUTED", "NOT_A_RATING", "TEXT_COLOUR", "bar_pct", "contrast", "ink", "layout", "luminance", "pct",
+    "plain", "rating_look", "rows_height", "wrap",
 ]
 
 FONT = '"Source Sans", "Source Sans Pro", Helvetica, Arial, sans-serif'  # Streamlit's own font
-TEXT_COLOUR = "#31333f"
-MUTED = "#5f6270"  # 5.9:1 on white (WCAG AA needs 4.5:1)
+TEXT_COLOUR = "#0e1117"  # the page's text colour (.streamlit/config.toml [theme] textColor): 18.9:1 on white
+MUTED = "#5f6270"  # sources and subtitles: 6.1:1 on white (WCAG AA needs 4.5:1; tests/test_accessibility.py)
 LINE = "#555555"
 GRID = "#e6e6e6"
 HATCH_INK = "#8a8a8a"
@@ -80,10 +82,24 @@ def bar_pct(value: float) -> str:
     return pct(value) if abs(value * 2 - round(value * 2)) < 1e-9 else f"{value:.0f}%"
 
 
+def luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of ``colour`` (#rrggbb): 0 for black, 1 for white."""
+    channels = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG 2 contrast ratio of two colours (#rrggbb), from 1 to 21; text needs 4.5 (AA)."""
+    darker, lighter = sorted((luminance(first), luminance(second)))
+    return (lighter + 0.05) / (darker + 0.05)
+
+
 def ink(colour: str) -> str:
-    """Black or white, whichever reads better on ``colour`` (#rrggbb)."""
-    r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
-    return "#ffffff" if 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.5 else TEXT_COLOUR
+    """The text colour for words on ``colour`` (#rrggbb): white or the chart text colour,
+    whichever contrasts more. Charts that write on a coloured bar set it (Plotly's own
+    choice can fall below 4.5:1)."""
+    return "#ffffff" if contrast("#ffffff", colour) > contrast(TEXT_COLOUR, colour) else TEXT_COLOUR
 
 
 def wrap(text: str, width: int = 30) -> str:

@@ -1,5 +1,5 @@
-"""The briefing pack: a ZIP of a page's charts (PNG, SVG), their numbers (CSV, XLSX), a
-README with the selection, sources and caveats, and slides (PPTX)."""
+"""The briefing pack: a ZIP of a page's charts (PNG, SVG), their numbers and its action
+lists (CSV, XLSX), a README with the selection, sources, date and caveats, and slides (PPTX)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,17 @@ import io
 import zipfile
 from datetime import date
 
-from dashboard.export.images import image
-from dashboard.export.tables import to_csv, to_xlsx
-from dashboard.panels import DEMO_NOTE, Panel
+from dashboard.export import images
+from dashboard.export.tables import EXPORTED, POOLED_DEMO_COLUMN, panel_notes, stamped, to_csv, to_xlsx
+from dashboard.panels import DEMO_NOTE, DEMO_SWITCHED_ON, NO_DEMO_SHOWN, Panel
+
+SLIDE_EMU = (12_192_000, 6_858_000)  # 13.333 x 7.5 in: 16:9, as PowerPoint makes it
+PICTURE_BOX_IN = (0.4, 1.2, 0.25)  # side margin, top (under the title), bottom margin
+
+
+def selection_words(selection: str, panels: list[Panel]) -> str:
+    """The pack's selection: "demo data included" only when a panel shows demo rows."""
+    return selection if any(p.includes_demo for p in panels) else selection.replace(DEMO_SWITCHED_ON, NO_DEMO_SHOWN)
 
 
 def readme(charts: list[Panel], selection: str, sources: list[str], today: date | None = None) -> str:
@@ -19,14 +27,24 @@ def readme(charts: list[Panel], selection: str, sources: list[str], today: date 
     lines = [
         "# NIAP progress briefing pack", "",
         f"Exported {stamp} from the NIAP progress dashboard.", "",
-        "## Selection", "", f"- {selection}", "",
+        "## Selection", "", f"- {selection_words(selection, charts)}", "",
         "## Contents", "",
     ]
     for chart in charts:
-        lines.append(f"- `{chart.name}.png`, `{chart.name}.svg`: {chart.title}; numbers in "
-                     f"`{chart.name}.csv` and `{chart.name}.xlsx`. Source: {chart.source}.")
-    lines += ["- `slides.pptx`: one slide per chart, sources in the slide notes.", "",
-              "## Sources", ""]
+        if chart.figure is None:
+            lines.append(f"- `{chart.name}.csv`, `{chart.name}.xlsx`: {chart.title} (a table). "
+                         f"Source: {chart.source}.")
+        else:
+            lines.append(f"- `{chart.name}.png`, `{chart.name}.svg`: {chart.title}; numbers in "
+                         f"`{chart.name}.csv` and `{chart.name}.xlsx`. Source: {chart.source}.")
+    lines += [
+        "- `slides.pptx`: one slide per chart, with its title, selection, source and date in the notes.", "",
+        f"Every CSV and XLSX row carries the export date (column \"{EXPORTED}\") and whether it is demo "
+        "data: \"Demo data (fictional Party)\" for a row about one Party, "
+        f"\"{POOLED_DEMO_COLUMN}\" for rows that pool Parties. Each XLSX has an \"about\" sheet with the "
+        "title, selection, source, date and demo note.", "",
+        "## Sources", "",
+    ]
     lines += [f"- {s}" for s in sources] or ["- (none)"]
     lines += [
         "", "## Caveats", "",
@@ -38,52 +56,61 @@ def readme(charts: list[Panel], selection: str, sources: list[str], today: date 
         "- Delays, causes, funding and timing are extracted from the reports' text by a lexicon; "
         "each fact comes with its evidence sentence in the tables.",
     ]
-    if demo:
-        lines.append(f"- {DEMO_NOTE}")
+    lines.append(f"- {DEMO_NOTE}" if demo else "- No demo data: every chart and table is about real Parties.")
     return "\n".join(lines) + "\n"
 
 
+def slide_notes(chart: Panel, today: date | None = None) -> str:
+    """The speaker notes of a chart's slide: title, selection, source, date, demo note."""
+    return "\n".join(panel_notes(chart, today))
+
+
 def pptx(charts: list[Panel], *, today: date | None = None, pngs: dict[str, bytes] | None = None) -> bytes:
-    """A deck with one slide per chart (PNG), its source in the slide notes."""
+    """A 16:9 deck with one slide per chart: its title, the PNG centred under it at its own
+    proportions (alt text: the chart's title), the notes of `slide_notes`."""
     from pptx import Presentation
-    from pptx.util import Inches, Pt
+    from pptx.parts.image import Image
+    from pptx.util import Emu, Inches, Pt
 
     deck = Presentation()
-    deck.slide_width, deck.slide_height = Inches(13.333), Inches(7.5)
-    layout = deck.slide_layouts[5]  # title only
-    for chart in charts:
-        slide = deck.slides.add_slide(layout)
-        slide.shapes.title.text = chart.title
-        slide.shapes.title.text_frame.paragraphs[0].font.size = Pt(24)
-        picture = io.BytesIO((pngs or {}).get(chart.name) or image(chart, "png", today=today))
-        slide.shapes.add_picture(picture, Inches(0.8), Inches(1.3), height=Inches(5.9))
-        notes = f"Source: {chart.source}."
-        if chart.selection:
-            notes += f"\nSelection: {chart.selection}."
-        if chart.includes_demo:
-            notes += f"\n{DEMO_NOTE}"
-        slide.notes_slide.notes_text_frame.text = notes
+    deck.slide_width, deck.slide_height = (Emu(v) for v in SLIDE_EMU)
+    side, top, bottom = (Inches(v) for v in PICTURE_BOX_IN)
+    box_w, box_h = deck.slide_width - 2 * side, deck.slide_height - top - bottom
+    for chart in (c for c in charts if c.figure is not None):
+        slide = deck.slides.add_slide(deck.slide_layouts[5])  # title only
+        title = slide.shapes.title
+        title.left, title.top, title.width, title.height = side, Inches(0.25), box_w, Inches(0.85)
+        title.text = chart.title
+        title.text_frame.paragraphs[0].font.size = Pt(24)
+        png = (pngs or {}).get(chart.name) or images.image(chart, "png", today=today)
+        width_px, height_px = Image.from_blob(png).size
+        scale = min(box_w / width_px, box_h / height_px)
+        width, height = Emu(round(width_px * scale)), Emu(round(height_px * scale))
+        picture = slide.shapes.add_picture(io.BytesIO(png), (deck.slide_width - width) // 2,
+                                           top + (box_h - height) // 2, width, height)
+        picture.name = f"Chart: {chart.name}"
+        picture._element.nvPicPr.cNvPr.set("descr", chart.title)  # the alt text screen readers read
+        slide.notes_slide.notes_text_frame.text = slide_notes(chart, today)
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()
 
 
 def pack(charts: list[Panel], selection: str, sources: list[str], *, today: date | None = None) -> bytes:
-    """The briefing pack: a ZIP of charts (PNG, SVG), their data (CSV, XLSX), README.md, slides."""
+    """The briefing pack: a ZIP of charts (PNG, SVG), their data and the page's action lists
+    (CSV, XLSX, each with date and demo flag), README.md and slides."""
     buffer = io.BytesIO()
     pngs: dict[str, bytes] = {}
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.md", readme(charts, selection, sources, today))
         for chart in charts:
-            notes = [f"Source: {chart.source}", f"Selection: {chart.selection or selection}"]
-            if chart.includes_demo:
-                notes.append(DEMO_NOTE)
-            pngs[chart.name] = image(chart, "png", today=today)
-            archive.writestr(f"{chart.name}.png", pngs[chart.name])
-            archive.writestr(f"{chart.name}.svg", image(chart, "svg", today=today))
-            archive.writestr(f"{chart.name}.csv", to_csv(chart.table))
-            archive.writestr(f"{chart.name}.xlsx", to_xlsx(chart.table, notes=notes))
+            if chart.figure is not None:
+                files = images.images(chart, ("png", "svg"), today=today)
+                pngs[chart.name] = files["png"]
+                archive.writestr(f"{chart.name}.png", files["png"])
+                archive.writestr(f"{chart.name}.svg", files["svg"])
+            table = stamped(chart.table, includes_demo=chart.includes_demo, today=today)
+            archive.writestr(f"{chart.name}.csv", to_csv(table))
+            archive.writestr(f"{chart.name}.xlsx", to_xlsx(table, notes=panel_notes(chart, today), today=today))
         archive.writestr("slides.pptx", pptx(charts, today=today, pngs=pngs))
     return buffer.getvalue()
-
-

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from dashboard.charts import compare as charts
 from dashboard.panels import Empty, Panel, describe, files_source
-from dashboard.queries import Source, compare, options
+from dashboard.queries import DEMO_MARK, Source, compare, options
 from dashboard.selection import Filters
 
 VIEW = "out_actions view"
@@ -44,8 +44,12 @@ def side_by_side(source: Source, f: Filters) -> Panel | Empty:
     cells = source.ask(compare.ratings_by_meeting, f, choice.parties)
     selection = describe(source, shown)
     if cells.empty:
+        demo = [n for n in choice.names.values() if n.endswith(DEMO_MARK)] if not f.include_demo else []
+        hint = (f"{', '.join(demo)} {'is a demo Party' if len(demo) == 1 else 'are demo Parties'} and demo data "
+                "is switched off: switch on 'Include demo data', or choose other Parties in the sidebar."
+                if demo else "Choose other meetings or Parties in the sidebar.")
         return Empty(f"No report and no published figure for {', '.join(choice.names.values())} in this "
-                     f"selection ({selection}). Choose other meetings or Parties in the sidebar.")
+                     f"selection ({selection}). {hint}")
     ratings = source.ask(options.rating_codes)
     files = cells.loc[cells["status"] == compare.COUNTED, "source"]
     documents = cells.loc[cells["status"] == compare.PUBLISHED, "source"].dropna()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dashboard.charts import bars
 from dashboard.panels import MAX_CHART_PARTIES, Empty, Panel, capped, describe, files_source
-from dashboard.queries import Source, funding, ratings
+from dashboard.queries import Source, action_word, counting, funding, ratings, scope_note
 from dashboard.selection import Filters
 
 VIEW = "out_actions, out_funding and out_delay_causes views"
@@ -30,16 +30,19 @@ def gaps_by(source: Source, f: Filters, by: str) -> Panel | Empty:
     if gaps.empty:
         return Empty(f"No funding gaps in this selection ({selection}).")
     name, axis_title, title = CHARTS[by]
+    title = action_word(f, title)  # "action-reports seeking funds" when every report counts
     long = funding.count_funding_gaps(gaps, by)
     charted = ratings.first_parties(long, MAX_CHART_PARTIES, "key")
     text = files_source(gaps["source_file"], VIEW)
     table = long.assign(gap=long["gap"].map(funding.GAP_LABELS)).rename(
-        columns={"label": axis_title, "gap": "Funding gap", "actions": "Actions"})
+        columns={"label": axis_title, "gap": "Funding gap", "actions": action_word(f, "Actions")})
     return Panel(
         name=name, title=title,
-        figure=bars.gap_bars(charted, title, axis_title=axis_title, subtitle=selection, source=f"Source: {text}"),
-        table=table[[axis_title, "Funding gap", "Actions"]], alt=bars.gap_bars_alt(charted, title),
-        caption=GAP_NOTE + capped(long["key"].nunique(), charted["key"].nunique(), "those with the most funding gaps"),
+        figure=bars.gap_bars(charted, title, axis_title=axis_title, subtitle=selection, source=f"Source: {text}",
+                             unit=counting(f)),
+        table=table[[axis_title, "Funding gap", action_word(f, "Actions")]], alt=bars.gap_bars_alt(charted, title),
+        caption=f"{GAP_NOTE} {scope_note(f)}"
+                + capped(long["key"].nunique(), charted["key"].nunique(), "those with the most funding gaps"),
         source=text, selection=selection, includes_demo=bool(gaps["is_demo"].any()),
         full_data=funding.funding_table(gaps),
     )

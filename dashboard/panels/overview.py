@@ -3,6 +3,8 @@ report's self-assessed ratings."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from dashboard.charts import coverage as coverage_charts
@@ -28,9 +30,9 @@ FIRST_REAL = "real Parties first, then by name"
 
 
 def coverage(source: Source, f: Filters) -> Panel | Empty:
-    """Parties x meetings: report, demo report, summary only or no report."""
+    """Parties x meetings: report, demo report, published by CITES or no report."""
     grid = source.ask(overview.coverage, f)
-    selection = describe(source, f)
+    selection = describe(source, replace(f, history=True))  # one cell per report, whatever the switch
     if grid.empty:
         return Empty(f"No Parties or meetings in this selection ({selection}).")
     n = grid["party_iso3"].nunique()
@@ -47,8 +49,9 @@ def coverage(source: Source, f: Filters) -> Panel | Empty:
         name="coverage_chart", title=title,
         figure=coverage_charts.coverage_matrix(charted, title, subtitle=selection, source=f"Source: {text}"),
         table=table, alt=coverage_charts.coverage_alt(grid, title),
-        caption=f"Summary only: rating figures published by CITES (the out_rating_shares view). {legend}."
-                + capped(grid["party_iso3"].nunique(), charted["party_iso3"].nunique(), FIRST_REAL),
+        caption=("Published by CITES: the Party's rating figures as a CITES document prints them, no report "
+                 f"loaded (the out_rating_shares view). {legend}."
+                 + capped(grid["party_iso3"].nunique(), charted["party_iso3"].nunique(), FIRST_REAL)),
         source=text, selection=selection, includes_demo=bool(grid["is_demo"].any()),
     )
 
@@ -73,7 +76,7 @@ def changes(source: Source, f: Filters) -> Panel | Empty:
     """Per Party: share achieved or substantially achieved at the latest meeting against its
     previous report."""
     latest, summary, _ = source.ask(overview.latest_changes, f)
-    selection = describe(source, f)
+    selection = describe(source, replace(f, history=False))  # each Party's latest report, whatever the switch
     if latest is None:
         return Empty(f"No reports in this selection ({selection}).")
     reported = summary[summary["status"] == "reported"]

@@ -7,6 +7,8 @@ one Party and one meeting name it (``--party KHM --meeting SC66``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import pandas as pd
 
 from dashboard.charts import ratings as rating_charts
@@ -119,6 +121,49 @@ def no_report(total: int, selection: str) -> str:
                 "this page.")
     return (f"No report matches the sidebar selection ({selection}). {total} reports are loaded: clear the "
             "Parties or meetings filter, or turn on demo data.")
+
+
+@dataclass(frozen=True)
+class Pick:
+    """Which report the Report view shows: ``report_id`` (None: nothing to show), the picker's
+    options (report_id -> "Party · meeting"), and a note for the reader ("" when none; plain
+    text) with its ``level`` ("info" or "warning")."""
+
+    report_id: str | None
+    labels: dict[str, str] = field(default_factory=dict)
+    note: str = ""
+    level: str = "info"
+
+
+def _label(row) -> str:
+    return f"{row.party_name} · {row.meeting_code}"
+
+
+def pick(index: pd.DataFrame, every: pd.DataFrame, wanted: str | None, linked: bool, selection: str) -> Pick:
+    """The report to show: the one the address names (``wanted``), else the first Party's
+    latest report in the selection (``index``).
+
+    A report the address names that the sidebar selection leaves out is still shown when the
+    address was just opened (``linked``: a shared link reopens the same report); after a
+    change of the sidebar filters the selection wins. ``every`` is every loaded report."""
+    labels = {r.report_id: _label(r) for r in index.itertuples()}
+    known = {r.report_id: _label(r) for r in every.itertuples()}
+    note, level = "", "info"
+    if wanted in labels:
+        return Pick(wanted, labels)
+    if wanted in known and linked:
+        return Pick(wanted, {wanted: known[wanted], **labels},
+                    f"The link names {known[wanted]} ({wanted}), which the sidebar selection ({selection}) does "
+                    "not include: it is shown anyway. Pick another report below, or change the sidebar filters.")
+    if wanted in known:
+        note = f"{known[wanted]} is not in the sidebar selection ({selection}); showing another report."
+    elif wanted:
+        note, level = (f"The link names a report “{wanted}” that is not loaded (a report is named "
+                       "PARTY-MEETING, e.g. KHM-SC66); showing another."), "warning"
+    if index.empty:
+        return Pick(None, {}, note, level)
+    first = index[index["party_iso3"] == index["party_iso3"].iloc[0]]
+    return Pick(str(first["report_id"].iloc[-1]), labels, note, level)
 
 
 FACT_COLUMNS = {"action_code": "Action", "fact": "Fact", "where": "Found in",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.queries import Cursor, fetch
+from dashboard.queries import Cursor, counted_reports, fetch
 from dashboard.selection import UNMAPPED_PILLAR, UNMAPPED_PILLAR_NAME, Filters
 
 GROUPS = {  # grouping -> (key column, label column, order column or None = by count)
@@ -17,8 +17,10 @@ GROUPS = {  # grouping -> (key column, label column, order column or None = by c
 
 def delay_facts(cur: Cursor, f: Filters) -> pd.DataFrame:
     """out_delay_causes of the selection, with the cause's and the standard pillar's labels
-    and order (an unmapped pillar is "other")."""
+    and order (an unmapped pillar is "other"): of each Party's latest report in the selection,
+    or of every report with ``f.history`` (`dashboard.queries.counted_reports`)."""
     where, params = f.where("d")
+    reports, report_params = counted_reports(f)
     return fetch(
         cur,
         f"""
@@ -31,16 +33,17 @@ def delay_facts(cur: Cursor, f: Filters) -> pd.DataFrame:
         FROM out_delay_causes d
         LEFT JOIN out_codes_pillars p ON p.pillar_code = d.pillar_code
         LEFT JOIN out_codes_delay_causes c ON c.cause = d.cause
-        WHERE {where}
-        ORDER BY d.is_demo, d.party_name, d.meeting_number, d.report_id, d.action_code
+        WHERE {where} AND d.report_id IN ({reports})
+        ORDER BY d.is_demo, d.party_name, d.meeting_number, d.report_id, d.action_order, d.cause
         """,
-        [UNMAPPED_PILLAR, UNMAPPED_PILLAR_NAME, *params],
+        [UNMAPPED_PILLAR, UNMAPPED_PILLAR_NAME, *params, *report_params],
     )
 
 
 def count_delayed(facts: pd.DataFrame, by: str) -> pd.DataFrame:
-    """Delayed actions per ``cause``, ``pillar`` or ``party``: distinct actions, not facts
-    (an action delayed for two causes counts once per cause, once per pillar or Party).
+    """Delayed actions per ``cause``, ``pillar`` or ``party``: distinct actions (report x action),
+    not facts (an action delayed for two causes counts once per cause, once per pillar or Party);
+    at each Party's latest report, distinct (Party, action).
     Causes and pillars in code table order; Parties by number of delayed actions.
     Columns: key, label, actions, reports, is_demo."""
     key, label, order = GROUPS[by]

@@ -3,9 +3,11 @@ lack of funding, with the sentences that say so (out_actions, out_funding, out_d
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
-from dashboard.queries import Cursor, fetch
+from dashboard.queries import Cursor, counted_reports, fetch
 from dashboard.selection import UNMAPPED_PILLAR, UNMAPPED_PILLAR_NAME, Filters
 
 GAP_LABELS = {"sought": "Funding sought, not secured", "delayed": "Delayed for lack of funding"}
@@ -17,8 +19,11 @@ GROUPS = {  # grouping -> (key column, label column, order column or None = by n
 
 def funding_gaps(cur: Cursor, f: Filters) -> pd.DataFrame:
     """One row per action with a funding gap: sought and not secured, or delayed for lack of
-    funding; with the supporting sentences (" | "-separated) and where they were found."""
+    funding; with the supporting sentences (" | "-separated) and where they were found. The
+    actions of each Party's latest report in the selection, or of every report with
+    ``f.history`` (`dashboard.queries.counted_reports`)."""
     where, params = f.where("a")
+    reports, report_params = counted_reports(f)
     return fetch(cur, f"""
         WITH evidence AS (
             SELECT report_id, action_code, 'sought' AS kind, found_in, evidence FROM out_funding
@@ -45,8 +50,60 @@ def funding_gaps(cur: Cursor, f: Filters) -> pd.DataFrame:
         LEFT JOIN out_codes_pillars p ON p.pillar_code = a.pillar_code
         LEFT JOIN out_codes_ratings cr ON cr.rating_code = a.rating_code
         WHERE ((a.funding_sought AND NOT a.funding_secured) OR e.delayed_for_funding) AND {where}
+          AND a.report_id IN ({reports})
         ORDER BY a.is_demo, a.party_name, a.meeting_number, a.action_order
-    """, [UNMAPPED_PILLAR, UNMAPPED_PILLAR_NAME, *params])
+    """, [UNMAPPED_PILLAR, UNMAPPED_PILLAR_NAME, *params, *report_params])
+
+
+def seeking_funds(cur: Cursor, f: Filters) -> pd.DataFrame:
+    """Actions still seeking funds: funding sought and not secured in the latest report of
+    their Party in the selection (whatever ``f.history``), with the sentences saying funds
+    are sought (" | "-separated), where they were found, and ``sought_at``: the meetings of the
+    selection at which the Party's report said the same (by action number) sought, not secured."""
+    where, params = f.where("a")
+    history_where, history_params = f.where("h", pillars=False)
+    latest, latest_params = counted_reports(replace(f, history=False))
+    return fetch(cur, f"""
+        WITH evidence AS (
+            SELECT report_id, action_code, string_agg(DISTINCT evidence, ' | ' ORDER BY evidence) AS evidence,
+                   string_agg(DISTINCT found_in, ', ' ORDER BY found_in) AS found_in
+            FROM out_funding WHERE status = 'sought' GROUP BY report_id, action_code
+        ), sought AS (
+            SELECT h.party_iso3, h.action_code, string_agg(h.meeting_code, ', ' ORDER BY h.meeting_number) AS sought_at,
+                   count(*) AS reports
+            FROM out_actions h WHERE h.funding_sought AND NOT h.funding_secured AND {history_where}
+            GROUP BY h.party_iso3, h.action_code
+        )
+        SELECT a.report_id, a.party_iso3, a.party_name, a.meeting_code, a.meeting_number, a.action_code,
+               a.action_title, COALESCE(p.label, ?) AS pillar_label, a.pillar_name, cr.label AS rating_label,
+               a.delayed, e.evidence, e.found_in, s.sought_at, s.reports, a.is_demo, a.source_file
+        FROM out_actions a
+        LEFT JOIN evidence e ON e.report_id = a.report_id AND e.action_code = a.action_code
+        LEFT JOIN sought s ON s.party_iso3 = a.party_iso3 AND s.action_code = a.action_code
+        LEFT JOIN out_codes_pillars p ON p.pillar_code = a.pillar_code
+        LEFT JOIN out_codes_ratings cr ON cr.rating_code = a.rating_code
+        WHERE a.funding_sought AND NOT a.funding_secured AND {where} AND a.report_id IN ({latest})
+        ORDER BY a.is_demo, a.party_name, a.action_order
+    """, [*history_params, UNMAPPED_PILLAR_NAME, *params, *latest_params])
+
+
+def seeking_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """`seeking_funds` as a partner takes it away: one row per action, plain-word columns."""
+    return pd.DataFrame({
+        "Party": rows["party_name"],
+        "Latest report": rows["meeting_code"],
+        "Action": rows["action_code"],
+        "Title": rows["action_title"],
+        "Evidence": rows["evidence"],
+        "Where found": rows["found_in"],
+        "Seeking funds at": rows["sought_at"],
+        "Also delayed": rows["delayed"].astype(bool),
+        "Rating": rows["rating_label"].fillna("Not rated"),
+        "Pillar": rows["pillar_label"],
+        "Party's pillar": rows["pillar_name"],
+        "Source file": rows["source_file"],
+        "Demo data (fictional Party)": rows["is_demo"].astype(bool),
+    }).reset_index(drop=True)
 
 
 def count_funding_gaps(gaps: pd.DataFrame, by: str) -> pd.DataFrame:

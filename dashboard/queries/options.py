@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from dashboard.queries import Cursor, fetch
+from dashboard.queries import Cursor, demo_name, fetch
 
 
 def rating_codes(cur: Cursor) -> pd.DataFrame:
@@ -35,29 +35,33 @@ def pillars(cur: Cursor) -> pd.DataFrame:
 
 
 def parties(cur: Cursor) -> pd.DataFrame:
-    """Parties with at least one loaded report (party_iso3, party_name, is_demo): real ones
-    first, then demo, by name."""
+    """Parties with a loaded report or with rating figures CITES published (party_iso3,
+    party_name (demo ones marked), is_demo, n_reports, n_published): real ones first, then
+    demo, by name."""
     return fetch(cur, """
-        SELECT party_iso3, party_name, is_demo FROM out_parties WHERE n_reports > 0
+        SELECT party_iso3, party_name, is_demo, n_reports, n_published FROM out_parties
+        WHERE n_reports > 0 OR n_published > 0
         ORDER BY is_demo, party_name
     """)
 
 
 def meetings(cur: Cursor) -> pd.DataFrame:
-    """Meetings with at least one loaded report, in time order (meeting_code, meeting_number)."""
+    """Meetings with a loaded report or with rating figures published for them, in time order
+    (meeting_code, meeting_number)."""
     return fetch(cur, """
-        SELECT meeting_code, number AS meeting_number FROM out_meetings WHERE n_reports > 0
+        SELECT meeting_code, number AS meeting_number FROM out_meetings m
+        WHERE n_reports > 0 OR EXISTS (SELECT 1 FROM out_rating_shares s WHERE s.meeting_code = m.meeting_code)
         ORDER BY start_date NULLS LAST, number, meeting_code
     """)
 
 
 def party_names(cur: Cursor, codes: Sequence[str]) -> dict[str, str]:
-    """Names of Parties by ISO code (the code itself for a Party the database does not know)."""
+    """Names of Parties by ISO code, demo ones marked (the code itself for a Party the database does not know)."""
     rows = cur.execute(
-        "SELECT party_iso3, party_name FROM out_parties WHERE list_contains(?::VARCHAR[], party_iso3)",
+        "SELECT party_iso3, party_name, is_demo FROM out_parties WHERE list_contains(?::VARCHAR[], party_iso3)",
         [list(codes)],
     ).fetchall()
-    known = dict(rows)
+    known = {code: demo_name(name, is_demo) for code, name, is_demo in rows}
     return {p: known.get(p, p) for p in codes}
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.queries import Cursor, among, fetch
+from dashboard.queries import Cursor, among, counted_reports, fetch
 from dashboard.selection import Filters
 
 NO_REPORT = "no_report"  # a Party x meeting with no report: a category of its own, never a zero
@@ -30,7 +30,6 @@ def reports(cur: Cursor, f: Filters) -> pd.DataFrame:
     """, params)
     frame["label"] = [
         f"{row.party_name} – {row.meeting_code} ({_period(row.period_start_text, row.period_end_text)})"
-        + (" [demo]" if row.is_demo else "")
         for row in frame.itertuples()
     ]
     return frame
@@ -79,13 +78,16 @@ def coverage(cur: Cursor, f: Filters) -> pd.DataFrame:
 
 
 def headline(cur: Cursor, f: Filters) -> pd.Series:
-    """The counts of the selection: reports, parties, meetings, actions, delayed actions,
-    funding_gaps (sought, not secured), quality_issues and demo_reports."""
+    """The counts of the selection: reports, parties, meetings, quality_issues and
+    demo_reports over every report of the selection; actions, delayed and funding_gaps
+    (sought, not secured) at each Party's latest report in the selection, or over every
+    report with ``f.history`` (`dashboard.queries.counted_reports`)."""
     report_where, report_params = f.where(pillars=False)
     action_where, action_params = f.where()
+    counted, counted_params = counted_reports(f)
     return fetch(cur, f"""
         WITH r AS (SELECT * FROM out_reports WHERE {report_where}),
-             a AS (SELECT * FROM out_actions WHERE {action_where})
+             a AS (SELECT * FROM out_actions WHERE {action_where} AND report_id IN ({counted}))
         SELECT (SELECT count(*) FROM r) AS reports,
                (SELECT count(DISTINCT party_iso3) FROM r) AS parties,
                (SELECT count(DISTINCT meeting_code) FROM r) AS meetings,
@@ -94,14 +96,16 @@ def headline(cur: Cursor, f: Filters) -> pd.Series:
                (SELECT count(*) FROM a WHERE funding_sought AND NOT funding_secured) AS funding_gaps,
                (SELECT COALESCE(sum(n_quality_issues), 0) FROM r) AS quality_issues,
                (SELECT count(*) FROM r WHERE is_demo) AS demo_reports
-    """, report_params + action_params).iloc[0]
+    """, report_params + action_params + counted_params).iloc[0]
 
 
 def achievement_grid(cur: Cursor, f: Filters) -> pd.DataFrame:
     """Party x meeting: share of a report's actions rated achieved or substantially achieved.
 
     One row per cell of the reporting grid (`coverage`); cells without a loaded report
-    have ``share_pct`` NULL and keep their coverage ``status``.
+    keep their coverage ``status``. Where CITES published the Party's own figures instead
+    (status ``summary``) and no pillar filter is set (a published figure covers all pillars),
+    ``share_pct`` is the published share and ``published`` is true, as on the Compare page.
     """
     grid = coverage(cur, f)
     where, params = f.where()
@@ -113,6 +117,19 @@ def achievement_grid(cur: Cursor, f: Filters) -> pd.DataFrame:
     out = grid.merge(shares, on="report_id", how="left")
     out["actions"] = out["actions"].fillna(0).astype(int)
     out["achieved"] = out["achieved"].fillna(0).astype(int)
+    out["published"] = False
+    if not f.pillars:
+        published = fetch(cur, f"""
+            SELECT party_iso3, meeting_code,
+                   COALESCE(sum(share_pct) FILTER (WHERE {_ACHIEVED_SQL}), 0) AS published_pct
+            FROM out_rating_shares WHERE assessor = 'party' AND origin = 'reference'
+            GROUP BY party_iso3, meeting_code
+        """)
+        out = out.merge(published, on=["party_iso3", "meeting_code"], how="left")
+        summary = (out["status"] == "summary") & out["published_pct"].notna()
+        out.loc[summary, "share_pct"] = out.loc[summary, "published_pct"]
+        out.loc[summary, "published"] = True
+        out = out.drop(columns="published_pct")
     return out
 
 

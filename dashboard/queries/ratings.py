@@ -4,45 +4,86 @@ one report's counts over its whole scale, the rating crosswalk (2014 scale -> 20
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
-from dashboard.queries import Cursor, fetch
+from dashboard.queries import Cursor, counted_reports, fetch
 from dashboard.queries.overview import NO_REPORT
 from dashboard.selection import UNMAPPED_PILLAR, UNMAPPED_PILLAR_NAME, Filters
 
-# How rating counts can be grouped: key, label and sort key of a group, as SQL on out_actions a
-# joined with out_codes_pillars p (the two parameters: the unmapped pillar's code and name).
+# How rating counts can be grouped: key, label and sort key of a group, as SQL on one row of
+# out_actions a joined with out_codes_pillars p (the two parameters: the unmapped pillar's code and name).
 GROUPS = {
-    "party": ("a.party_iso3", "any_value(a.party_name)", "bool_or(a.is_demo)::INTEGER"),
-    "meeting": ("a.meeting_code", "any_value(a.meeting_code)", "min(a.meeting_number)"),
-    "pillar": ("COALESCE(a.pillar_code, ?)", "COALESCE(any_value(p.label), ?)", "COALESCE(min(p.sort_order), 99)"),
+    "party": ("a.party_iso3", "a.party_name", "a.is_demo::INTEGER"),
+    "meeting": ("a.meeting_code", "a.meeting_code", "a.meeting_number"),
+    "pillar": ("COALESCE(a.pillar_code, ?)", "COALESCE(p.label, ?)", "COALESCE(p.sort_order, 99)"),
 }
+SCALE_NAMES = {"2014": "2014-2016 template", "2017": "2017+ template"}
 
 
 def rating_counts(cur: Cursor, f: Filters, by: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Actions per group (``party``, ``meeting`` or ``pillar``) x template x rating.
 
-    Returns the counts (key, rating_scale, rating_code, actions) and the groups (key,
-    label, sort_key, reports, files, is_demo), in the groups' order.
+    By Party or pillar, the actions of each Party's latest report in the selection, or of
+    every report with ``f.history`` (`dashboard.queries.counted_reports`); by meeting, every
+    report (a Party has one report per meeting). Returns the counts (key, rating_scale,
+    rating_code, actions) and the groups, one row per group x template (key, rating_scale,
+    label, sort_key, reports, meetings, files, is_demo), in the groups' order.
     """
     if by not in GROUPS:
         raise ValueError(f"unknown grouping {by!r}; use one of {sorted(GROUPS)}")
     key, label, sort_key = GROUPS[by]
     where, params = f.where("a")
-    source = f"out_actions a LEFT JOIN out_codes_pillars p ON p.pillar_code = a.pillar_code WHERE {where}"
-    key_params = [UNMAPPED_PILLAR] if by == "pillar" else []
-    label_params = [UNMAPPED_PILLAR_NAME] if by == "pillar" else []
-    counts = fetch(cur, f"""
-        SELECT {key} AS key, a.rating_scale, a.rating_code, count(*) AS actions
-        FROM {source} GROUP BY 1, 2, 3
-    """, key_params + params)
-    groups = fetch(cur, f"""
-        SELECT {key} AS key, {label} AS label, {sort_key} AS sort_key,
-               count(DISTINCT a.report_id) AS reports, count(DISTINCT a.source_file) AS files,
-               bool_or(a.is_demo) AS is_demo
-        FROM {source} GROUP BY 1 ORDER BY sort_key, label
-    """, key_params + label_params + params)
-    return counts, groups
+    reports, report_params = counted_reports(replace(f, history=True) if by == "meeting" else f)
+    rows = fetch(cur, f"""
+        SELECT {key} AS key, {label} AS label, {sort_key} AS sort_key, a.party_name, a.report_id,
+               a.meeting_code, a.meeting_number, a.rating_scale, a.rating_code, a.is_demo, a.source_file,
+               count(*) AS actions
+        FROM out_actions a LEFT JOIN out_codes_pillars p ON p.pillar_code = a.pillar_code
+        WHERE {where} AND a.report_id IN ({reports})
+        GROUP BY ALL ORDER BY a.meeting_number, a.report_id
+    """, ([UNMAPPED_PILLAR, UNMAPPED_PILLAR_NAME] if by == "pillar" else []) + params + report_params)
+    if by == "party":
+        rows["label"] = rows["party_name"]  # marked "(demo)" for a demo Party
+    counts = rows.groupby(["key", "rating_scale", "rating_code"], sort=False, as_index=False)["actions"].sum()
+    groups = (
+        rows.groupby(["key", "rating_scale"], sort=False)
+        .agg(label=("label", "first"), sort_key=("sort_key", "min"), reports=("report_id", "nunique"),
+             meetings=("meeting_code", lambda m: ", ".join(dict.fromkeys(m))), files=("source_file", "nunique"),
+             is_demo=("is_demo", "any"))
+        .reset_index()
+        .sort_values(["sort_key", "label", "rating_scale"], kind="stable")
+        .reset_index(drop=True)
+    )
+    return counts.astype({"actions": int}), groups
+
+
+def keep_scales_apart(counts: pd.DataFrame, groups: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Counts and groups (one row per group) where no group pools the two rating scales.
+
+    A group whose counts hold ratings of both templates (on each report's own scale; after
+    `apply_crosswalk` every rating is on the 2017+ scale) becomes one group per template,
+    keyed "XA|2014" and labelled "Examplia · 2014-2016 template". ``counts`` and ``groups``
+    come from `rating_counts`."""
+    scales = counts.groupby("key")["rating_scale"].nunique()
+    mixed = set(scales[scales > 1].index)
+
+    def rekey(frame: pd.DataFrame) -> list[str]:
+        return [f"{k}|{s}" if k in mixed else k for k, s in zip(frame["key"], frame["rating_scale"], strict=True)]
+
+    counts = counts.assign(key=rekey(counts))
+    labels = [f"{label} · {SCALE_NAMES.get(s, s)}" if k in mixed else label
+              for k, s, label in zip(groups["key"], groups["rating_scale"], groups["label"], strict=True)]
+    merged = (
+        groups.assign(key=rekey(groups), label=labels)
+        .groupby("key", sort=False)
+        .agg(label=("label", "first"), sort_key=("sort_key", "min"), reports=("reports", "sum"),
+             meetings=("meetings", lambda m: ", ".join(dict.fromkeys(", ".join(m).split(", ")))),
+             files=("files", "sum"), is_demo=("is_demo", "any"))
+        .reset_index()
+    )
+    return counts, merged
 
 
 def scale_counts(counts: pd.DataFrame, ratings: pd.DataFrame, scale: str) -> pd.DataFrame:
@@ -138,12 +179,16 @@ def expected_groups(grid: pd.DataFrame, by: str) -> pd.DataFrame | None:
                          "sort_key": rows["meeting_number"], "is_demo": False})
 
 
-def with_counts(groups: pd.DataFrame) -> pd.DataFrame:
-    """Group labels that say how much is behind each bar: "Examplia (5 reports)"."""
+def with_counts(groups: pd.DataFrame, by: str = "meeting") -> pd.DataFrame:
+    """Group labels that say what is behind each bar: a Party's meetings, "Examplia · SC70, SC74",
+    or the number of reports, "SC66 (8 reports)"."""
     if groups.empty:
         return groups
-    labels = [f"{label} ({int(n)} report{'s' if int(n) != 1 else ''})"
-              for label, n in zip(groups["label"], groups["reports"], strict=True)]
+    if by == "party":
+        labels = [f"{label} · {meetings}" for label, meetings in zip(groups["label"], groups["meetings"], strict=True)]
+    else:
+        labels = [f"{label} ({int(n)} report{'s' if int(n) != 1 else ''})"
+                  for label, n in zip(groups["label"], groups["reports"], strict=True)]
     return groups.assign(label=labels)
 
 

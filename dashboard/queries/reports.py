@@ -9,13 +9,13 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
 from dashboard.escape import code
-from dashboard.queries import Cursor, fetch
+from dashboard.queries import DEMO_MARK, Cursor, demo_name, fetch
 from dashboard.selection import Filters
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -81,14 +81,17 @@ def report(cur: Cursor, report_id: str) -> Report | None:
                source_file, source_path, file_sha256, format
         FROM out_reports WHERE report_id = ?
     """, [report_id]).fetchone()
-    return Report(*row) if row else None
+    if not row:
+        return None
+    rep = Report(*row)
+    return replace(rep, party_name=demo_name(rep.party_name, rep.is_demo))  # "(demo)" as on every label
 
 
 def title_block(rep: Report) -> pd.DataFrame:
     """The title block as a two-column table (Field, Value) of plain text."""
     rows = [
         ("Title", rep.title or "not stated"),
-        ("Party", rep.party_name + (" (fictional demo Party)" if rep.is_demo else "")),
+        ("Party", rep.party_name.removesuffix(DEMO_MARK) + (" (fictional demo Party)" if rep.is_demo else "")),
         ("Meeting", rep.meeting_name),
         ("Reporting period", rep.period),
         ("Language", LANGUAGES.get(rep.language or "", rep.language or "not stated")),

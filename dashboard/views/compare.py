@@ -25,7 +25,7 @@ def disagreements(source: Source, shown: Filters) -> None:
         return
     ratings = source.ask(options.rating_codes)
     names = dict(zip(ratings["rating_code"], ratings["label"], strict=True))
-    st.markdown("**Where they disagree** (percentage points, Party minus Secretariat)")
+    st.subheader("Where they disagree", help="Percentage points, the Party's share minus the Secretariat's.")
     table = differ.assign(rating=differ["rating_code"].map(names))[
         ["party_name", "meeting_code", "rating", "party_pct", "secretariat_pct", "gap_pp"]
     ].set_axis(["Party", "Meeting", "Rating", "Party's share", "Secretariat's share", "Gap"], axis=1)
@@ -58,21 +58,19 @@ def notes_and_evidence(history: pd.DataFrame, code: str) -> None:
 
 
 def follow_action(source: Source, selection: Filters) -> None:
-    st.subheader("One action followed across meetings")
+    st.header("One action followed across meetings")
     parties = panels.parties_with_reports(source, selection)
     if not parties:
         ui.show(panels.action(source, selection))
         return
     left, right = st.columns([1, 2])
-    party_name = left.selectbox("Party", list(parties.values()), key=PARTY_KEY, bind="query-params")
-    party = next(p for p, n in parties.items() if n == party_name)
+    party = filters.url_selectbox(left, "Party", parties, PARTY_KEY)  # ?compare_party=KHM
     actions = source.ask(compare.followable_actions, selection, party)
     if actions.empty:
         ui.show(panels.action(source, selection, party))
         return
     titles = dict(zip(actions["action_code"], actions["action_title"], strict=True))
-    code = right.selectbox("Action", list(titles), key=ACTION_KEY, bind="query-params",
-                           format_func=lambda c: action_label(c, titles))
+    code = filters.url_selectbox(right, "Action", {c: action_label(c, titles) for c in titles}, ACTION_KEY)
     if ui.show(panels.action(source, selection, party, code)):
         notes_and_evidence(source.ask(compare.action_history, selection, party, code), code)
 
@@ -89,10 +87,10 @@ def render() -> None:
         return
     if choice.note:
         st.info(ui.markdown(choice.note), icon=":material/info:")
-    st.subheader("Parties side by side across meetings")
+    st.header("Parties side by side across meetings")
     ui.show(panels.side_by_side(source, selection))
     st.divider()
-    st.subheader("Self-rating vs Secretariat rating")
+    st.header("Self-rating vs Secretariat rating")
     if ui.show(panels.secretariat(source, selection)):
         disagreements(source, replace(selection, parties=choice.parties))
     st.divider()

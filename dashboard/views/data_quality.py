@@ -40,10 +40,9 @@ def narrow(source: Source) -> tuple[tuple[str, ...], tuple[str, ...]]:
     codes = source.ask(options.issue_codes)
     labels = dict(zip(codes["issue_code"], codes["label"], strict=True))
     left, right = st.columns([3, 1])
-    chosen = left.multiselect("Issue types", list(labels), key="dq_issue", bind="query-params",
-                              format_func=labels.__getitem__, placeholder="All issue types")
-    severities = right.multiselect("Severity", list(quality.SEVERITY_ORDER), key="dq_severity", bind="query-params",
-                                   placeholder="All severities")
+    chosen = filters.url_multiselect(left, "Issue types", labels, "dq_issue", placeholder="All issue types")
+    severities = filters.url_multiselect(right, "Severity", {s: s for s in quality.SEVERITY_ORDER}, "dq_severity",
+                                         placeholder="All severities")
     return tuple(chosen), tuple(severities)
 
 
@@ -72,7 +71,7 @@ def issues_section(source: Source, selection: Filters, chosen: tuple[str, ...], 
 
 
 def coverage_section(source: Source, selection: Filters) -> None:
-    st.subheader("How much of each report was read")
+    st.header("How much of each report was read")
     st.caption("Coverage is the share of a report's text (letters and digits) that the loader used as metadata, "
                "headings, synopsis, action titles, ratings or notes. Text it did not read is listed below: facts in "
                "it are missing from every chart. A report under 90% gets a warning (Part of the document not read).")
@@ -107,7 +106,7 @@ def coverage_section(source: Source, selection: Filters) -> None:
 
 
 def odd_section(source: Source, selection: Filters) -> None:
-    st.subheader("Reports whose facts look odd")
+    st.header("Reports whose facts look odd")
     st.caption("Checks across a report's facts: counts stated in Part A against the tables, counted ratings against "
                "the Party's figures published by CITES, the reporting period against the meeting date, actions "
                "without a rating, actions rated achieved yet said to be delayed.")
@@ -127,6 +126,7 @@ def render() -> None:
                "placeholders left in, ratings the two tables disagree on, counts that do not add up.")
     source, selection = db.source(), filters.current()
     ui.selection_line()
+    st.header("Quality issues")
     issues_section(source, selection, *narrow(source))
     st.divider()
     coverage_section(source, selection)

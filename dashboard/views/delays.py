@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard import db, downloads, filters, ui
 from dashboard.panels import delays as panels
 from dashboard.panels import files_source
-from dashboard.queries import delays
+from dashboard.queries import action_word, counting, delays, scope_note
 
 FOCUS_KEY = "focus"
 ALL = "All delayed actions"
@@ -17,7 +17,7 @@ PREFIX = {"cause": "Cause", "pillar": "Pillar", "party": "Party"}
 COLUMNS = {
     "party_name": "Party", "meeting_code": "Meeting", "action_code": "Action", "cause_label": "Cause",
     "found_in": "Where found", "evidence": "Evidence", "matched": "Matched words", "action_title": "Title",
-    "source_file": "Source file",
+    "source_file": "Source file", "is_demo": "Demo data (fictional Party)",
 }
 TABLE_COLUMNS = {
     "Evidence": st.column_config.TextColumn(width="large", help="The report's own sentence, as text"),
@@ -47,7 +47,7 @@ def on_bar_selected(by: str, name: str, labels: dict[str, str]) -> None:
 
 def evidence(facts: pd.DataFrame, counts: dict[str, pd.DataFrame]) -> None:
     """The delayed actions of the chosen group, each cause with its evidence sentence."""
-    st.subheader("The delayed actions and why")
+    st.header("The delayed actions and why")
     options = choices(counts)
     if st.session_state.get(FOCUS_KEY) not in options:
         st.session_state.pop(FOCUS_KEY, None)
@@ -58,15 +58,17 @@ def evidence(facts: pd.DataFrame, counts: dict[str, pd.DataFrame]) -> None:
         by, key = options[focus]
         rows = facts[facts[delays.GROUPS[by][0]] == key]
     table = rows[list(COLUMNS)].rename(columns=COLUMNS)
-    st.markdown(f"**{ui.markdown(focus)}: {delays.distinct_actions(rows)} delayed actions, "
+    selection = filters.current()
+    st.markdown(f"**{ui.markdown(focus)}: {delays.distinct_actions(rows)} {action_word(selection, 'delayed actions')}, "
                 f"{len(rows)} evidence sentences**")
     ui.table(table, column_config=TABLE_COLUMNS)
     demo = bool(rows["is_demo"].any())
-    st.caption(ui.markdown("Evidence and matched words are the reports' own text, shown as plain text. Source: "
-                           + files_source(rows["source_file"], panels.VIEW) + "."
+    text = files_source(rows["source_file"], panels.VIEW)
+    st.caption(ui.markdown(f"Evidence and matched words are the reports' own text, shown as plain text. Source: {text}."
                            + (f" {ui.DEMO_NOTE}" if demo else "")))
+    title = f"{counting(selection, 'Delayed actions')}, and why: {focus}"
     downloads.table_downloads(table, "niap_delayed_actions",
-                              notes=[f"Delayed actions: {focus}", f"Selection: {filters.describe()}"])
+                              notes=panels.table_notes(title, filters.describe(), text, demo))
 
 
 def render() -> None:
@@ -81,13 +83,17 @@ def render() -> None:
         return
     counts = {by: delays.count_delayed(facts, by) for by in panels.CHARTS}
     columns = st.columns(3)
-    columns[0].metric("Delayed actions", delays.distinct_actions(facts))
-    columns[1].metric("Reports with a delayed action", facts["report_id"].nunique())
+    columns[0].metric(action_word(selection, "Delayed actions"), delays.distinct_actions(facts),
+                      help=f"Actions the reports say are behind schedule: {panels.unit(selection)}.")
+    columns[1].metric("Reports with a delayed action" if selection.history else "Parties with a delayed action",
+                      facts["report_id"].nunique(),
+                      help="Reports of the selection" if selection.history else "At each Party's latest report")
     top = counts["cause"].iloc[0]
     columns[2].metric(f"Most frequent cause: {top['label']}", int(top["actions"]),
-                      help="Delayed actions giving this cause")
+                      help=f"{panels.unit(selection).capitalize()} giving this cause")
+    st.caption(scope_note(selection))
     for by, (name, _, _) in panels.CHARTS.items():
-        st.subheader(f"By {PREFIX[by].lower() if by != 'party' else 'Party'}")
+        st.header(f"By {PREFIX[by].lower() if by != 'party' else 'Party'}")
         labels = dict(zip(counts[by]["key"], counts[by]["label"], strict=True))
         ui.show(panels.delayed_by(source, selection, by),
                 on_select=lambda by=by, name=name, labels=labels: on_bar_selected(by, name, labels))

@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import db, filters, ui
 from dashboard.panels import overview as panels
-from dashboard.queries import options, overview
+from dashboard.queries import action_word, counting, options, overview, scope_note
 from dashboard.queries import reports as report_q
 from dashboard.selection import Filters
 
@@ -16,14 +16,16 @@ EMPTY_DATABASE = (
     "No reports are loaded yet. Load a progress report with `python -m loaders load FILE`, or rebuild "
     "the database from the reports shipped in data/ with `python -m loaders build`, then reload this page."
 )
-HEADLINE = (  # metric label, column of `overview.headline`, help
-    ("Reports", "reports", "Progress reports loaded"),
-    ("Parties", "parties", "Parties with at least one report"),
-    ("Meetings", "meetings", "CITES meetings the reports were prepared for"),
-    ("Actions", "actions", "NIAP actions read from the reports"),
-    ("Delayed actions", "delayed", "Actions the report says are behind schedule (see Delays & causes)"),
-    ("Seeking funds", "funding_gaps", "Actions the Party seeks funding for and has not secured (see Funding gaps)"),
-    ("Quality issues", "quality_issues", "Problems the loader found in the reports (placeholders, disagreements, ...)"),
+HEADLINE = (  # metric label, column of `overview.headline`, help, counts actions (follows the history switch)
+    ("Reports", "reports", "Progress reports loaded", False),
+    ("Parties", "parties", "Parties with at least one report", False),
+    ("Meetings", "meetings", "CITES meetings the reports were prepared for", False),
+    ("Actions", "actions", "NIAP actions read from the reports", True),
+    ("Delayed actions", "delayed", "Actions the report says are behind schedule (see Delays & causes)", True),
+    ("Seeking funds", "funding_gaps", "Actions the Party seeks funding for and has not secured (see Funding gaps)",
+     True),
+    ("Quality issues", "quality_issues", "Problems the loader found in the reports (placeholders, disagreements, ...)",
+     False),
 )
 NEWLY = {"party_name": "Party", "meeting_code": "Meeting", "action_code": "Action", "action_title": "Title",
          "delay_causes": "Causes", "was": "Before"}
@@ -36,10 +38,15 @@ ISSUE_COLUMNS = {
 }
 
 
-def headline(counts: pd.Series) -> None:
-    """The counts of the selection, in one row."""
-    for column, (label, key, help_) in zip(st.columns(len(HEADLINE)), HEADLINE, strict=True):
+def headline(counts: pd.Series, selection: Filters) -> None:
+    """The counts of the selection, in one row; the counts of actions say what they count."""
+    for column, (label, key, help_, actions) in zip(st.columns(len(HEADLINE)), HEADLINE, strict=True):
+        if actions:
+            shown = action_word(selection, label)
+            label = shown if shown != label or not selection.history else f"{label} (action-reports)"
+            help_ = f"{help_}: {counting(selection)}."
         column.metric(label, int(counts[key]), help=help_)
+    st.caption(f"{scope_note(selection)} Reports, Parties, meetings and quality issues: every report of the selection.")
     if counts["demo_reports"]:
         st.caption(f"Includes {int(counts['demo_reports'])} reports of fictional demo Parties, marked (demo); they "
                    "are not real data. Switch 'Include demo data' off in the sidebar to hide them.")
@@ -50,7 +57,7 @@ def changes(source: db.AppSource, selection: Filters) -> None:
     latest, summary, newly = source.ask(overview.latest_changes, selection)
     if latest is None:
         return
-    st.subheader(f"What changed at the latest meeting, {latest}")
+    st.header(f"What changed at the latest meeting, {latest}")
     absent = summary[summary["status"] == overview.NO_REPORT]
     columns = st.columns(3)
     columns[0].metric(f"Parties reporting to {latest}", f"{len(summary) - len(absent)} of {len(summary)}")
@@ -96,7 +103,7 @@ def quality(source: db.AppSource, report_id: str) -> None:
 
 def one_report(source: db.AppSource, selection: Filters, reports: pd.DataFrame) -> None:
     """One report of the selection: its ratings, a link to all of it, and its quality issues."""
-    st.subheader("One report")
+    st.header("One report")
     report_id = pick_report(reports)
     st.subheader("Self-assessed progress ratings")
     ui.show(panels.report_ratings(source, selection, report_id))
@@ -117,9 +124,9 @@ def render() -> None:
     if reports.empty:
         ui.nothing_selected("reports")
         return
-    headline(source.ask(overview.headline, selection))
+    headline(source.ask(overview.headline, selection), selection)
     st.divider()
-    st.subheader("Who reported to which meeting")
+    st.header("Who reported to which meeting")
     ui.show(panels.coverage(source, selection))
     changes(source, selection)
     st.divider()

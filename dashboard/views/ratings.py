@@ -1,6 +1,7 @@
-"""Ratings: how Parties rate their own actions, by Party, meeting and pillar, on each
-report's own scale or through the crosswalk, and the share achieved or substantially
-achieved per Party and meeting."""
+"""Ratings: how Parties rate their own actions, by Party (each Party's latest report, or
+every report with the history switch), meeting and pillar, on each report's own scale or
+through the crosswalk; the share achieved or substantially achieved per Party and meeting;
+and its trend across meetings, from loaded reports and the figures CITES published."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import streamlit as st
 
 from dashboard import db, filters, ui
 from dashboard.panels import ratings as panels
-from dashboard.queries import options, overview, ratings
+from dashboard.panels import trends as trend_panels
+from dashboard.queries import options, overview, ratings, trends
 from dashboard.selection import Filters
 
 # The URL keeps the option as shown (?scale=Crosswalk+to+the+2017%2B+scale), so the labels are the options.
@@ -20,6 +22,7 @@ SCALE_HELP = (
     "code table (data/reference/rating_crosswalk.csv): an analyst's convention, not a CITES equivalence."
 )
 SECTIONS = {"party": "By Party", "meeting": "By meeting", "pillar": "By pillar"}
+TREND_KEY, TREND_BASIS = "trend_parties", "_trend_parties_default"
 
 
 def scale_choice() -> str:
@@ -42,6 +45,26 @@ def crosswalk_note(source: db.AppSource, selection: Filters) -> None:
     ui.table(table, column_config={"Note": st.column_config.TextColumn(width="large")})
 
 
+def trend(source: db.AppSource, selection: Filters) -> None:
+    """The share achieved or substantially achieved across meetings, for Parties chosen here
+    (any Party with a report or a published figure, not only the sidebar's)."""
+    st.header("Trend across meetings: achieved or substantially achieved")
+    available = source.ask(trends.trend_parties, selection)
+    names = dict(zip(available["party_iso3"], available["party_name"], strict=True))
+    default = list(source.ask(trends.default_parties, selection))
+    kept = st.session_state.get(TREND_KEY)
+    if st.session_state.get(TREND_BASIS) != default or (kept and not set(kept) <= set(names)):
+        st.session_state.pop(TREND_KEY, None)  # the sidebar changed: start again from its Parties
+        st.session_state[TREND_BASIS] = default
+    chosen = st.multiselect(
+        "Parties in the trend", list(names), default=default, format_func=names.__getitem__, key=TREND_KEY,
+        max_selections=trends.MAX_PARTIES,
+        help="Any Party with a loaded report or with its own ratings published by CITES, including Parties "
+             "whose reports are not loaded. First shown: the sidebar's Parties, or else those with the most "
+             "meetings (real Parties first).")
+    ui.show(trend_panels.achieved(source, selection, tuple(chosen)))
+
+
 def render() -> None:
     st.title("Ratings")
     st.caption("How Parties rate the progress of their own NIAP actions (self-assessment), in the order of the "
@@ -52,14 +75,16 @@ def render() -> None:
     scale = scale_choice()
     if source.ask(overview.reports, selection).empty:
         ui.nothing_selected("reports")
+        trend(source, selection)  # published figures may still draw a trend
         return
     if scale == "crosswalk":
         crosswalk_note(source, selection)
     for by, section in SECTIONS.items():
-        st.subheader(section)
+        st.header(section)
         ui.show(panels.distribution(source, selection, by, scale))
-    st.subheader("Achieved or substantially achieved, by Party and meeting")
+    st.header("Achieved or substantially achieved, by Party and meeting")
     ui.show(panels.achievement(source, selection))
+    trend(source, selection)
 
 
 render()

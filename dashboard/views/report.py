@@ -15,27 +15,28 @@ import streamlit as st
 from dashboard import db, filters, ui
 from dashboard.panels import report as panels
 from dashboard.queries import Source, options, reports
+from dashboard.selection import Filters
 
-PICK, PARAM = "report_pick", "report"
+PICK, PARAM, SHOWN = "report_pick", "report", "_report_shown"  # SHOWN: the report last put in the URL
 WIDE = {"Value": st.column_config.TextColumn(width="large"), "Field": st.column_config.TextColumn(width=140)}
 
 
-def pick_report(index: pd.DataFrame) -> str:
-    """One select box of the reports in the selection, kept in the URL as ``?report=KHM-SC66``;
-    by default the first Party's latest report."""
-    labels = {r.report_id: f"{r.party_name} · {r.meeting_code}" for r in index.itertuples()}
+def pick_report(source: Source, index: pd.DataFrame) -> str | None:
+    """One select box of the reports in the selection, kept in the URL as ``?report=KHM-SC66``
+    (by default the first Party's latest report); a report a link just opened is shown even if
+    the sidebar selection leaves it out. None: no report to show."""
     wanted = st.query_params.get(PARAM)
-    if wanted not in labels:
-        if wanted:
-            st.info(ui.markdown(f"The report {wanted} named in the link is not in the sidebar selection "
-                                f"({filters.describe()}); showing another."), icon=":material/filter_alt_off:")
-        first = index[index["party_name"] == index["party_name"].iloc[0]]
-        wanted = str(first["report_id"].iloc[-1])
-    st.session_state[PICK] = wanted  # the URL decides; the select box writes it back (on_change)
-    chosen = st.selectbox("Report", list(labels), key=PICK, format_func=labels.__getitem__,
-                          on_change=lambda: st.query_params.update({PARAM: st.session_state[PICK]}))
-    st.query_params[PARAM] = chosen
-    return chosen
+    chosen = panels.pick(index, source.ask(reports.report_index, Filters()), wanted,
+                         linked=wanted != st.session_state.get(SHOWN), selection=filters.describe())
+    if chosen.note:
+        (st.warning if chosen.level == "warning" else st.info)(ui.markdown(chosen.note), icon=":material/link:")
+    if chosen.report_id is None:
+        return None
+    st.session_state[PICK] = chosen.report_id  # the URL decides; the select box writes it back (on_change)
+    report_id = st.selectbox("Report", list(chosen.labels), key=PICK, format_func=chosen.labels.__getitem__,
+                             on_change=lambda: st.query_params.update({PARAM: st.session_state[PICK]}))
+    st.query_params[PARAM] = st.session_state[SHOWN] = report_id
+    return report_id
 
 
 def title_section(rep: reports.Report) -> None:
@@ -107,7 +108,7 @@ def actions_section(source: Source, rep: reports.Report, pillars: tuple[str, ...
         if (action["pillar_number"], action["pillar_name"]) != pillar:
             pillar = (action["pillar_number"], action["pillar_name"])
             heading, standard = panels.pillar_heading(action)
-            st.markdown(f"##### {ui.markdown(heading)}")
+            st.markdown(f"#### {ui.markdown(heading)}")  # h4, under the h3 "Part C: actions"
             if standard:
                 st.caption(ui.markdown(f"Standard pillar: {standard}"))
         action_card(action, notes, facts, issues)
@@ -131,15 +132,14 @@ def render() -> None:
     st.caption("One progress report in full, every extracted fact next to the sentence it was read from, "
                "and the file itself.")
     source, selection = db.source(), filters.current()
-    index = source.ask(reports.report_index, selection)
-    if index.empty:
+    ui.selection_line()
+    report_id = pick_report(source, source.ask(reports.report_index, selection))
+    if report_id is None:
         total = source.ask(options.count_reports)
         st.info(ui.markdown(panels.no_report(total, filters.describe())),
                 icon=":material/filter_alt_off:" if total else ":material/upload_file:")
         return
-    ui.selection_line()
-    rep = source.ask(reports.report, pick_report(index))
-    title_section(rep)
+    title_section(rep := source.ask(reports.report, report_id))
     synopsis_section(source, rep)
     st.subheader("Ratings")
     if ui.show(panels.ratings(source, selection, rep.report_id)):

@@ -3,8 +3,9 @@
 Each backend module exposes ``NAME``, ``SUFFIXES``, ``sniff(data: bytes) -> bool`` and
 ``parse(path: Path, data: bytes) -> RawReport``. `read_raw` checks the file (size,
 emptiness), picks a backend by content first (the suffix only breaks ties) and returns
-its `RawReport`. Format quirks stay inside the backend (and its helper modules, such as
-`layout_lines` and `layout_tables` of the layout-text backend).
+its `RawReport`, refused past the bounds of `loaders.formats.limits`. Format quirks stay
+inside the backend (and its helper modules, such as `layout_lines` and `layout_tables` of
+the layout-text backend).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from loaders.errors import ReportLoadError
 from loaders.formats import docx, layout, pdf, text
+from loaders.formats.limits import check_report
 from loaders.models import RawReport, SourceInfo
 
 DEFAULT_MAX_MB = 25.0
@@ -81,7 +83,7 @@ def read_raw(path: Path, *, max_bytes: int | None = None) -> RawReport:
         format=backend.name,
         size_bytes=size,
     )
-    return backend.parse(path, data, source)
+    return check_report(backend.parse(path, data, source))
 
 
 def pick_backend(path: Path, data: bytes) -> Backend:

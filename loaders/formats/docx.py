@@ -8,7 +8,12 @@ into that cell; bullets come as list paragraphs (``numPr`` or a "List" style) or
 "•" text; italic runs mark the Party's comments.
 
 Safety: the archive is checked before python-docx sees it. A part that decompresses
-beyond the limit (a zip bomb) is refused after reading at most the limit, never whole.
+beyond the limit (a zip bomb) is refused after reading at most the limit, never whole;
+so is an archive of too many parts. python-docx parses XML with lxml, entities not
+resolved, no DTD loaded, no network, and lxml's default depth and text-size limits
+(``resolve_entities=False``, ``huge_tree=False``): no entity expansion. A table row is
+measured before its cells are made: a cell spanning more than 64 grid columns (gridSpan)
+or a document beyond the cell bounds of `loaders.formats.limits` is refused.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from docx import Document
@@ -23,12 +29,14 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from loaders.errors import ReportLoadError
+from loaders.formats.limits import MAX_COLUMNS, MAX_ZIP_MEMBERS, CellBudget
 from loaders.models import Block, RawCell, RawParagraph, RawReport, RawRow, RawTable, SourceInfo
 from loaders.textutil import BULLET_CHARS
 
 NAME = "docx"
 SUFFIXES = (".docx", ".docm")
 MAX_UNCOMPRESSED = 100 * 1024 * 1024  # all parts together
+MAX_XML_PART = 32 * 1024 * 1024  # one XML part, parsed into a tree many times its size
 MAX_RATIO = 200  # uncompressed / compressed, per part
 _BULLET = re.compile(rf"^\s*[{BULLET_CHARS}-]\s+")
 
@@ -46,15 +54,20 @@ def parse(path: Path, data: bytes, source: SourceInfo) -> RawReport:
         document = Document(io.BytesIO(data))
     except Exception as e:  # python-docx raises many types on corrupt input
         raise ReportLoadError(path, f"cannot read the Word document ({type(e).__name__}): is it damaged?") from e
+    root = document.element
+    body = root.find(qn("w:body")) if root.tag == qn("w:document") else None
+    if body is None:
+        raise ReportLoadError(path, "damaged Word file: its main part is not a Word document body (w:document)")
     blocks: list[Block] = []
     tables = 0
-    for child in document.element.body.iterchildren():
+    budget = CellBudget(path)
+    for child in body.iterchildren():
         if child.tag == qn("w:p"):
             paragraph = _paragraph(child)
             if paragraph.text:
                 blocks.append(paragraph)
         elif child.tag == qn("w:tbl"):
-            blocks.append(_table(child, tables))
+            blocks.append(_table(child, tables, budget))
             tables += 1
     return RawReport(source=source, blocks=tuple(blocks))
 
@@ -63,9 +76,12 @@ def _check_archive(path: Path, data: bytes) -> None:
     """Refuse archives that are not Word documents or decompress beyond the limits."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as e:
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError, OSError, zlib.error) as e:
         raise ReportLoadError(path, "damaged ZIP/Word file (truncated or corrupt)") from e
     with archive:
+        if len(archive.infolist()) > MAX_ZIP_MEMBERS:
+            raise ReportLoadError(path, f"the Word file has more than {MAX_ZIP_MEMBERS:,} parts: a damaged or "
+                                        "hostile file")
         names = set(archive.namelist())
         if "word/document.xml" not in names:
             raise ReportLoadError(path, "a ZIP archive but not a Word document (no word/document.xml)")
@@ -74,10 +90,15 @@ def _check_archive(path: Path, data: bytes) -> None:
             if info.flag_bits & 0x1:
                 raise ReportLoadError(path, "the Word file is encrypted: remove the password and save again")
             ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size > MAX_UNCOMPRESSED or ratio > MAX_RATIO:
+            limit = MAX_XML_PART if info.filename.endswith((".xml", ".rels")) else MAX_UNCOMPRESSED
+            if info.file_size > limit or ratio > MAX_RATIO:
                 raise ReportLoadError(path, f"part {info.filename} would decompress to {info.file_size:,} bytes "
                                             "(a zip bomb?); refused")
-            total += _measured_size(path, archive, info, MAX_UNCOMPRESSED - total)
+            size = _measured_size(path, archive, info, min(limit, MAX_UNCOMPRESSED - total))
+            total += size
+            if size > limit or size > MAX_RATIO * max(info.compress_size, 1):  # the header lied about the size
+                raise ReportLoadError(path, f"part {info.filename} decompresses beyond its stated size "
+                                            "(a zip bomb?); refused")
             if total > MAX_UNCOMPRESSED:
                 raise ReportLoadError(path, "the Word file decompresses beyond 100 MB (a zip bomb?); refused")
 
@@ -91,8 +112,9 @@ def _measured_size(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, 
                 size += len(chunk)
                 if size > budget:
                     return size
-    except (zipfile.BadZipFile, EOFError, OSError) as e:
-        raise ReportLoadError(path, f"damaged Word file: part {info.filename} cannot be read") from e
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error, ValueError, NotImplementedError) as e:
+        what = "zlib.error" if isinstance(e, zlib.error) else type(e).__name__
+        raise ReportLoadError(path, f"damaged Word file: part {info.filename} cannot be read ({what})") from e
     return size
 
 
@@ -163,14 +185,32 @@ def _cell_paragraphs(tc: etree._Element) -> list[RawParagraph]:
     return paragraphs
 
 
-def _table(tbl: etree._Element, index: int) -> RawTable:
+def _span(props: etree._Element | None, path: Path | str) -> int:
+    """The grid columns a cell spans (``gridSpan``), refused when not a number or over the bound."""
+    span_el = props.find(qn("w:gridSpan")) if props is not None else None
+    if span_el is None:
+        return 1
+    value = (span_el.get(qn("w:val")) or "1").strip()
+    shown = value if len(value) <= 20 else value[:19] + "…"
+    if not re.fullmatch(r"[0-9]+", value):
+        raise ReportLoadError(path, f"damaged Word file: a table cell's column span (gridSpan) is {shown!r}, "
+                                    "not a number")
+    if len(value) > 9:  # int() of a thousand digits is slow: the bound is crossed anyway
+        raise ReportLoadError(path, f"a table cell spans {shown} columns, more than {MAX_COLUMNS}: "
+                                    "not a progress report, or a damaged or hostile file")
+    return max(int(value), 1)
+
+
+def _table(tbl: etree._Element, index: int, budget: CellBudget) -> RawTable:
     rows = []
+    path = budget.path
     for row_index, tr in enumerate(tbl.iterchildren(qn("w:tr"))):
+        budget.rows(row_index + 1)
+        cell_elements = [(tc, tc.find(qn("w:tcPr"))) for tc in tr.iterchildren(qn("w:tc"))]
+        spans = [_span(props, path) for _, props in cell_elements]
+        budget.row(sum(spans))  # before the cells are made: a span of 99,999,999 is refused, not built
         cells: list[RawCell] = []
-        for tc in tr.iterchildren(qn("w:tc")):
-            props = tc.find(qn("w:tcPr"))
-            span_el = props.find(qn("w:gridSpan")) if props is not None else None
-            span = int(span_el.get(qn("w:val"), "1")) if span_el is not None else 1
+        for (tc, props), span in zip(cell_elements, spans, strict=True):
             vmerge = props.find(qn("w:vMerge")) if props is not None else None
             continued = vmerge is not None and vmerge.get(qn("w:val"), "continue") == "continue"
             paragraphs = () if continued else tuple(_cell_paragraphs(tc))

@@ -6,12 +6,19 @@ evaluation cell) is merged downstream like any other. Words are read once per pa
 their font, so italic comments and bold headings survive. Running headers, "Page N"
 footers and repeated annex stamps are dropped. A PDF whose tables have no lines is read
 as layout text instead (see `loaders.formats.layout`). Provenance includes the page.
+
+Safety: a PDF of more than 500 pages is refused before any page is read, compressed
+streams inflate within bounds (`loaders.formats.pdf_streams`), pdfminer's log records
+never reach the terminal, and whatever pdfminer or pdfplumber raise on a damaged file
+becomes one `ReportLoadError`.
 """
 
 from __future__ import annotations
 
 import gc
 import io
+import logging
+import os
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -21,18 +28,25 @@ from pathlib import Path
 
 import pdfplumber
 from pdfminer.layout import LTChar
-from pdfminer.pdfdocument import PDFPasswordIncorrect
-from pdfminer.pdfparser import PDFSyntaxError
-from pdfplumber.utils.exceptions import PdfminerException
+from pdfminer.pdfpage import PDFPage
 
 from loaders.errors import ReportLoadError
+from loaders.formats import pdf_streams
 from loaders.formats.layout import read_layout
+from loaders.formats.limits import MAX_PAGES
 from loaders.models import Block, RawCell, RawParagraph, RawReport, RawRow, RawTable, SourceInfo
 from loaders.table_cells import ACTION_CODE
 from loaders.textutil import BULLET_CHARS, join_lines
 
 NAME = "pdf"
 SUFFIXES = (".pdf",)
+
+pdf_streams.install()
+# pdfminer logs a warning for every oddity of a damaged file; with no handler of its own,
+# Python would print them on stderr before our one-line error. They say nothing a user can act on.
+_PDFMINER_LOG = logging.getLogger("pdfminer")
+_PDFMINER_LOG.addHandler(logging.NullHandler())
+_PDFMINER_LOG.propagate = False
 
 _BULLET = re.compile(rf"^[{BULLET_CHARS}]\s*")
 _ACTION = re.compile(rf"^{ACTION_CODE}\.?(?=[\s\[(]|$)")
@@ -93,32 +107,60 @@ def _gc_paused() -> Iterator[None]:
 
 def parse(path: Path, data: bytes, source: SourceInfo) -> RawReport:
     """Read paragraphs and ruled tables page by page."""
-    with _gc_paused():
-        return _parse(path, data, source)
+    with _gc_paused(), pdf_streams.budget(path):
+        try:
+            return _parse(path, data, source)
+        except (ReportLoadError, MemoryError, RecursionError):
+            raise
+        except Exception as e:  # pdfminer and pdfplumber raise nearly any type on a damaged file
+            raise _limit_error(e) or ReportLoadError(path, _why(e)) from e
 
 
 def _parse(path: Path, data: bytes, source: SourceInfo) -> RawReport:
-    try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-        pages = pdf.pages
-    except (PdfminerException, PDFSyntaxError, PDFPasswordIncorrect, ValueError, KeyError) as e:
-        raise ReportLoadError(path, _why(e)) from e
-    try:
-        with pdf:
-            read = [_read_page(page, n) for n, page in enumerate(pages, start=1)]
-            if not any(isinstance(item, list) for page in read for _, item in page.items):
-                text = "\f".join(page.extract_text(layout=True) or "" for page in pages)
-                return RawReport(source=source, blocks=tuple(read_layout(text)))
-    except (PdfminerException, PDFSyntaxError, ValueError, KeyError, TypeError) as e:
-        raise ReportLoadError(path, _why(e)) from e
+    pdf = pdfplumber.open(io.BytesIO(data))
+    with pdf:
+        _check_pages(path, pdf)
+        read: list[_Page] = []
+        layout_text: list[str] = []  # while no page has a ruled table: the PDF may be read as layout text
+        ruled = False
+        for n, page in enumerate(pdf.pages, start=1):
+            read.append(_read_page(page, n))
+            ruled = ruled or any(isinstance(item, list) for _, item in read[-1].items)
+            if not ruled:
+                layout_text.append(page.extract_text(layout=True) or "")
+            page.close()  # drop the page's characters and layout: memory stays that of one page, not of all
+        if not ruled:
+            return RawReport(source=source, blocks=tuple(read_layout("\f".join(layout_text))))
     return RawReport(source=source, blocks=tuple(_blocks(read)))
+
+
+def _check_pages(path: Path, pdf: pdfplumber.PDF) -> None:
+    """Refuse a PDF of more than `MAX_PAGES` pages, counting no further than that."""
+    for count, _ in enumerate(PDFPage.create_pages(pdf.doc), start=1):
+        if count > MAX_PAGES:
+            raise ReportLoadError(path, f"it has more than {MAX_PAGES} pages: not a progress report, or a damaged "
+                                        "or hostile file")
+
+
+def _limit_error(error: BaseException) -> ReportLoadError | None:
+    """A bound crossed deep inside pdfminer, which pdfplumber may have wrapped in its own exception."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, ReportLoadError):
+            return error
+        inner = next((a for a in getattr(error, "args", ()) if isinstance(a, BaseException)), None)
+        error = inner or error.__cause__ or error.__context__
+        seen += 1
+    return None
 
 
 def _why(error: Exception) -> str:
     text = f"{type(error).__name__}: {error!r}".lower()
     if "password" in text or "encrypt" in text:
         return "the PDF is encrypted: remove the password and save it again"
-    return "damaged PDF (truncated or corrupt): save or export it again"
+    if os.environ.get("NIAP_DEBUG"):
+        return f"damaged PDF ({type(error).__name__}: {error}): save or export it again"
+    return f"damaged PDF (truncated or corrupt; {type(error).__name__}): save or export it again"
 
 
 _CHAR_KEYS = ("adv", "height", "size", "width", "x0", "x1", "y0", "y1", "matrix", "upright", "fontname")

@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from loaders.errors import ReportLoadError
+from loaders.formats.limits import CellBudget
 from loaders.models import Block, RawCell, RawParagraph, RawReport, RawRow, RawTable, SourceInfo
 from loaders.textutil import BULLET_CHARS
 
@@ -60,21 +61,21 @@ def decode(path: Path, data: bytes) -> str:
 
 def parse(path: Path, data: bytes, source: SourceInfo) -> RawReport:
     """Read a markup-text report into blocks of paragraphs and tables."""
-    blocks, _ = blocks_with_markup(decode(path, data))
+    blocks, _ = blocks_with_markup(decode(path, data), path)
     return RawReport(source=source, blocks=tuple(blocks))
 
 
-def blocks_with_markup(text: str) -> tuple[list[Block], list[str]]:
+def blocks_with_markup(text: str, path: Path | str = "text") -> tuple[list[Block], list[str]]:
     """The blocks of a markup text, and the markup each paragraph was read from, in order.
 
     The markup keeps the inline emphasis the blocks drop (``loaders.devtools.render_model`` redraws it).
     """
     markup: list[str] = []
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return _blocks(lines, markup), markup
+    return _blocks(lines, markup, CellBudget(path)), markup
 
 
-def _blocks(lines: list[str], markup: list[str]) -> list[Block]:
+def _blocks(lines: list[str], markup: list[str], budget: CellBudget) -> list[Block]:
     blocks: list[Block] = []
     table_rows: list[RawRow] = []
     paragraph: list[str] = []
@@ -96,6 +97,8 @@ def _blocks(lines: list[str], markup: list[str]) -> list[Block]:
     for line in lines:
         if "\t" in line:
             flush_paragraph()
+            budget.row(line.count("\t") + 1)  # before splitting: a line of a million tabs is refused, not split
+            budget.rows(len(table_rows) + 1)
             cells = tuple(_cell(raw) for raw in line.split("\t"))
             table_rows.append(RawRow(index=len(table_rows), cells=cells))
             continue
