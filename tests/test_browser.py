@@ -135,7 +135,8 @@ def test_page_renders_its_charts_without_error(tour: Page, app_url: str, name: s
     page = tour
     assert urlparse(page.url).path == f"/{PAGES[name][0]}"
     no_error_on(page)
-    assert page.locator(".js-plotly-plot").count() >= 2
+    # charts draw one after another: wait for the second rather than count too early
+    expect(page.locator(".js-plotly-plot").nth(1).locator(".main-svg").first).to_be_visible(timeout=RENDER_TIMEOUT_MS)
     assert all(chart_titles(page)), "every chart has a title"
     assert page.get_by_text("includes demo data (fictional Parties)").count() >= 1
     shot = full_page_screenshot(page, name)
