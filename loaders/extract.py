@@ -5,15 +5,23 @@ against the lexicon in data/reference/causes.yaml. A note's facts belong to its 
 a Part A sentence's facts belong to the actions it names ("activities 1.1, 1.2 and
 3.1", "1.1-1.3"), each fact to the actions named in its own clause. Every fact keeps
 the sentence, where it came from and the matched words, so a reader can see why.
+
+Reading is linear in the length of the text: a sentence is scanned once for all lists
+(`loaders.lexicon_scan.Scan`), sets of spans are compared through sorted bounds rather
+than pair by pair (`loaders.spans`), and what an action already holds is looked up, not
+searched.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from loaders.lexicon import CAUSES, lexicon, matches
+from loaders.lexicon import CAUSES, lexicon
+from loaders.lexicon_scan import Phrases, Scan, Span
 from loaders.models import (
     Action,
     DelayCause,
@@ -24,6 +32,7 @@ from loaders.models import (
     Where,
 )
 from loaders.periods import add_months, dates_in
+from loaders.spans import Cover, clauses, merge
 from loaders.textutil import fold, fold_with_map, split_sentences
 
 
@@ -47,13 +56,14 @@ class SentenceFacts:
     hits: list[Hit] = field(default_factory=list)
     known_causes: dict[str, str] | None = None  # cause -> matched words, once read
     folded: str = ""
-    origin: list[int] = field(default_factory=list)
+    origin: Sequence[int] = field(default_factory=list)
+    scan: Scan | None = None
 
     @property
     def causes(self) -> dict[str, str]:
         """The causes the sentence names, read when first asked (most sentences never are)."""
         if self.known_causes is None:
-            self.known_causes = causes_in(self.sentence, self.folded, self.origin)
+            self.known_causes = causes_in(self.sentence, self.folded, self.origin, self.scan)
         return self.known_causes
 
     @property
@@ -67,25 +77,7 @@ class SentenceFacts:
         return [s for s in ("secured", "sought") if s in kinds]
 
 
-def _spans(patterns: list[re.Pattern[str]], folded: str) -> list[tuple[int, int]]:
-    return [span for p in patterns for span in matches(p, folded)]
-
-
-def _clauses(patterns: list[re.Pattern[str]], folded: str) -> list[tuple[int, int]]:
-    """The whole clauses (between full stops and semicolons) in which a pattern matches."""
-    found = []
-    for start, end in _spans(patterns, folded):
-        left = max(folded.rfind(". ", 0, start), folded.rfind(";", 0, start))
-        right = min((i for i in (folded.find(". ", end), folded.find(";", end)) if i >= 0), default=len(folded))
-        found.append((left + 1, right))
-    return found
-
-
-def _inside(span: tuple[int, int], blockers: list[tuple[int, int]]) -> bool:
-    return any(s <= span[0] and span[1] <= e or s <= span[0] < e for s, e in blockers)
-
-
-def _words(sentence: str, origin: list[int], start: int, end: int) -> str:
+def _words(sentence: str, origin: Sequence[int], start: int, end: int) -> str:
     """The original words of a folded span, completed to whole words ("lack of fund" ->
     "lack of funding")."""
     stop = origin[max(start, end - 1)] + 1
@@ -98,77 +90,86 @@ def read_sentence(sentence: str, period_end: str | None = None) -> SentenceFacts
     """Delay, causes, funding and timing stated in one sentence."""
     lex = lexicon()
     folded, origin = fold_with_map(sentence)
-    facts = SentenceFacts(sentence=sentence, folded=folded, origin=origin)
+    scan = lex.scan(folded)
+    facts = SentenceFacts(sentence=sentence, folded=folded, origin=origin, scan=scan)
 
-    def hit(kind: str, span: tuple[int, int], **extra: object) -> None:
+    def hit(kind: str, span: Span, **extra: object) -> None:
         facts.hits.append(Hit(kind, span[0], span[1], _words(sentence, origin, *span), **extra))
 
-    denied = _spans(lex.not_delay, folded) + _clauses(lex.not_delay_clause, folded)
-    delay_spans = sorted(s for s in _found(lex.delay, "delay", folded) if not _inside(s, denied))
-    for span in _merge(delay_spans):
-        hit("delay", span)
-    secured = [s for s in _merge(sorted(_found(lex.secured, "secured", folded)))
-               if not _inside(s, _spans(lex.not_secured, folded))]
-    sought = [s for s in _merge(sorted(_found(lex.sought, "sought", folded)))
-              if not _overlaps(s, _spans(lex.not_sought, folded))
-              and not _within(s, secured)]  # "the funds needed were obtained": secured, not sought
+    delay = _found(scan, lex.delay, "delay")
+    if delay:  # what denies a delay, or cancels a funding phrase, is read only when needed
+        denied = Cover(scan.spans(lex.not_delay) + tuple(clauses(scan.spans(lex.not_delay_clause), folded)))
+        for span in merge(sorted(s for s in delay if not denied.inside(s))):
+            hit("delay", span)
+    secured = _found(scan, lex.secured, "secured")
+    if secured:
+        not_secured = Cover(scan.spans(lex.not_secured))
+        secured = [s for s in merge(sorted(secured)) if not not_secured.inside(s)]
+    sought = _found(scan, lex.sought, "sought")
+    if sought:
+        not_sought, secured_cover = Cover(scan.spans(lex.not_sought)), Cover(secured)
+        sought = [s for s in merge(sorted(sought))
+                  if not not_sought.overlaps(s)
+                  and not secured_cover.within(s)]  # "the funds needed were obtained": secured, not sought
     for kind, spans in (("secured", secured), ("sought", sought)):
         for span in spans:
             hit(kind, span)
-    _timing(facts, folded, origin, period_end, hit)
+    _timing(facts, scan, period_end, hit)
     facts.hits.sort(key=lambda h: h.start)
     return facts
 
 
-def _found(patterns: list[re.Pattern[str]], label: str, folded: str) -> list[tuple[int, int]]:
+_REMEMBERED = 1000  # characters: longer sentences are rarely said twice
+
+
+def _read(sentence: str, period_end: str | None) -> SentenceFacts:
+    """`read_sentence`, remembered: reports repeat sentences ("No progress to date."),
+    within a report and across a build, and a sentence says the same every time. The
+    facts are shared, so they are read, never changed."""
+    if len(sentence) > _REMEMBERED:
+        return read_sentence(sentence, period_end)
+    return _read_remembered(sentence, period_end)
+
+
+@lru_cache(maxsize=2048)
+def _read_remembered(sentence: str, period_end: str | None) -> SentenceFacts:
+    return read_sentence(sentence, period_end)
+
+
+def _found(scan: Scan, phrases: Phrases, label: str) -> list[Span]:
     """Spans of a label's phrases, then of its two-part rules (`loaders.lexicon.Near`) where
     no phrase already matched: a phrase quotes the words that say it best."""
-    phrases = _spans(patterns, folded)
-    near = [span for rule in lexicon().near[label] for span in rule.spans(folded) if not _overlaps(span, phrases)]
-    return phrases + near
+    found = scan.spans(phrases)
+    near = scan.near(lexicon().near[label])
+    if near and found:
+        matched = Cover(found)
+        near = [span for span in near if not matched.overlaps(span)]
+    return [*found, *near]
 
 
-def causes_in(sentence: str, folded: str, origin: list[int]) -> dict[str, str]:
+def causes_in(sentence: str, folded: str, origin: Sequence[int], scan: Scan | None = None) -> dict[str, str]:
     """The causes a sentence names (cause -> the words), whether or not it says what they delay."""
     lex = lexicon()
-    not_cause = _spans(lex.not_cause, folded)
-    found = {cause: [s for s in _found(lex.causes[cause], cause, folded) if not _inside(s, not_cause)]
+    scan = scan or lex.scan(folded)
+    not_cause = Cover(scan.spans(lex.not_cause))
+    found = {cause: [s for s in _found(scan, lex.causes[cause], cause) if not not_cause.inside(s)]
              for cause in CAUSES}
     return {cause: _words(sentence, origin, *spans[0]) for cause, spans in found.items() if spans}
 
 
-def _within(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
-    return any(start <= span[0] and span[1] <= end for start, end in others)
-
-
-def _overlaps(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
-    return any(start < span[1] and span[0] < end for start, end in others)
-
-
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Overlapping spans as one (two patterns matching the same words count once)."""
-    merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        if merged and start < merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def _timing(facts: SentenceFacts, folded: str, origin: list[int], period_end: str | None, hit) -> None:
+def _timing(facts: SentenceFacts, scan: Scan, period_end: str | None, hit) -> None:
     lex = lexicon()
-    for pattern in lex.planned_start:
-        for match in pattern.finditer(folded):
-            following = folded[match.end() : match.end() + 40]
-            dates = dates_in(following)
-            if dates:
-                date_end = match.end() + len(following.split(".")[0])
-                hit("planned_start", (match.start(), min(date_end, len(folded))), value=dates[0])
-    if period_end is None or not any(p.search(folded) for p in lex.completion_cue):
+    folded = scan.text
+    for match in scan.finditer(lex.planned_start):
+        following = folded[match.end() : match.end() + 40]
+        dates = dates_in(following)
+        if dates:
+            date_end = match.end() + len(following.split(".")[0])
+            hit("planned_start", (match.start(), min(date_end, len(folded))), value=dates[0])
+    if period_end is None or not scan.search(lex.completion_cue):
         return
-    for pattern in lex.within_months:
-        for match in pattern.finditer(folded):
+    for within in lex.within_months:
+        for match in within.regex.finditer(folded):
             low = int(match["low"])
             high = int(match["high"]) if match["high"] else None
             end = add_months(period_end, high or low)
@@ -201,71 +202,95 @@ def codes_named(text: str, known: list[str]) -> list[tuple[int, str]]:
     folded, _ = fold_with_map(text)
     single, ranged, keys = _code_patterns(tuple(known))
     ranges = {m.start(1): (keys[m.group(1)], keys[m.group(2)]) for m in ranged.finditer(folded)}
+    order = {code: i for i, code in reversed(list(enumerate(known)))}  # first place of each code
     found: list[tuple[int, str]] = []
+    seen: set[str] = set()
     for match in single.finditer(folded):
         code = keys[match.group()]
         if match.start() in ranges:
             first, last = ranges[match.start()]
-            if known.index(last) > known.index(first):
-                found += [(match.start(), c) for c in known[known.index(first) : known.index(last) + 1]]
+            if order[last] > order[first]:
+                expanded = known[order[first] : order[last] + 1]
+                found += [(match.start(), c) for c in expanded]
+                seen.update(expanded)
                 continue
-        if all(code != c for _, c in found):
+        if code not in seen:
             found.append((match.start(), code))
+            seen.add(code)
     return found
 
 
 def _targets(facts: SentenceFacts, folded: str, named: list[tuple[int, str]]) -> dict[int, list[str]]:
     """For each hit, the actions of its clause: named after it (up to the next hit), or
     before the first hit, or named earlier when its clause refers back to them."""
-    lex = lexicon()
+    anaphora = lexicon().anaphora.regex
+    positions = [pos for pos, _ in named]  # in text order
     targets: dict[int, list[str]] = {}
     for i, h in enumerate(facts.hits):
         stop = facts.hits[i + 1].start if i + 1 < len(facts.hits) else len(folded)
         start = 0 if i == 0 else h.start
-        codes = [c for pos, c in named if start <= pos < stop]
+        codes = [c for _, c in named[bisect_left(positions, start):bisect_left(positions, stop)]]
         if not codes:
             clause = folded[facts.hits[i - 1].end if i else 0 : stop]
-            if any(p.search(clause) for p in lex.anaphora):
-                codes = [c for pos, c in named if pos < h.start]
+            if anaphora.search(clause):
+                codes = [c for _, c in named[:bisect_left(positions, h.start)]]
         targets[i] = list(dict.fromkeys(codes))
     return targets
 
 
-def _attach(action: Action, facts: SentenceFacts, kinds: set[str], where: Where) -> None:
+class _Held:
+    """An action and what it already holds, by (kind, sentence): a fact is stated once per
+    sentence, however many hits of the sentence say it."""
+
+    __slots__ = ("action", "causes", "funding", "timing")
+
+    def __init__(self, action: Action) -> None:
+        self.action = action
+        self.causes = {(c.cause, c.evidence.sentence) for c in action.delay_causes}
+        self.funding = {(f.status, f.evidence.sentence) for f in action.funding}
+        self.timing = {(t.kind, t.evidence.sentence) for t in action.timing}
+
+    def add_cause(self, cause: str, evidence: Evidence) -> None:
+        if (cause, evidence.sentence) not in self.causes:
+            self.causes.add((cause, evidence.sentence))
+            self.action.delay_causes.append(DelayCause(cause, evidence))  # type: ignore[arg-type]
+
+
+def _attach(held: _Held, facts: SentenceFacts, kinds: set[str], where: Where) -> None:
+    action = held.action
     for h in facts.hits:
         if h.kind not in kinds:
             continue
         evidence = Evidence(sentence=facts.sentence, where=where, matched=h.words)
+        key = (h.kind, facts.sentence)
         if h.kind == "delay":
             action.delayed = True
             causes = facts.causes or {"unspecified": h.words}
             for cause, words in causes.items():
-                if not any(c.cause == cause and c.evidence.sentence == facts.sentence
-                           for c in action.delay_causes):
-                    action.delay_causes.append(DelayCause(
-                        cause, Evidence(facts.sentence, where, words)))  # type: ignore[arg-type]
+                held.add_cause(cause, Evidence(facts.sentence, where, words))
         elif h.kind in ("secured", "sought"):
-            if not any(f.status == h.kind for f in action.funding if f.evidence.sentence == facts.sentence):
+            if key not in held.funding:
+                held.funding.add(key)
                 action.funding.append(FundingFact(h.kind, evidence))  # type: ignore[arg-type]
-        elif not any(t.kind == h.kind and t.evidence.sentence == facts.sentence for t in action.timing):
+        elif key not in held.timing:
+            held.timing.add(key)
             action.timing.append(TimingFact(h.kind, h.value or "", h.window[0], h.window[1], evidence))  # type: ignore[arg-type]
 
 
-def _explain_neighbours(action: Action, previous: SentenceFacts | None, facts: SentenceFacts) -> None:
+def _explain_neighbours(held: _Held, previous: SentenceFacts | None, facts: SentenceFacts) -> None:
     """A delay and its cause in two sentences next to each other in one action's notes:
     "X was postponed. The Police did not nominate ..." or "The funds were not disbursed.
     The action is a year behind schedule." The cause sentence is the evidence."""
     if previous is None or previous.delayed == facts.delayed:
         return
     cause_sentence = facts if previous.delayed else previous
-    _explain(action, cause_sentence)
+    _explain(held, cause_sentence)
 
 
-def _explain(action: Action, facts: SentenceFacts) -> None:
+def _explain(held: _Held, facts: SentenceFacts) -> None:
     """Add the causes a sentence states to an action already said to be delayed."""
     for cause, words in facts.causes.items():
-        if not any(c.cause == cause and c.evidence.sentence == facts.sentence for c in action.delay_causes):
-            action.delay_causes.append(DelayCause(cause, Evidence(facts.sentence, "notes", words)))  # type: ignore[arg-type]
+        held.add_cause(cause, Evidence(facts.sentence, "notes", words))
 
 
 ALL_KINDS = {"delay", "secured", "sought", "planned_start", "expected_completion"}
@@ -279,13 +304,15 @@ def extract(report: Report) -> None:
     sentence names the cause.
     """
     end = report.period.end
+    held = {a.code: _Held(a) for a in report.actions}
     for action in report.actions:
         previous: SentenceFacts | None = None
+        own = _Held(action) if held[action.code].action is not action else held[action.code]
         for note in action.notes:
             for sentence in split_sentences(note.text):
-                facts = read_sentence(sentence, end)
-                _attach(action, facts, ALL_KINDS, "notes")
-                _explain_neighbours(action, previous, facts)
+                facts = _read(sentence, end)
+                _attach(own, facts, ALL_KINDS, "notes")
+                _explain_neighbours(own, previous, facts)
                 previous = facts
     by_code = {a.code: a for a in report.actions}
     known = list(by_code)
@@ -294,12 +321,11 @@ def extract(report: Report) -> None:
             named = codes_named(sentence, known)
             if not named:
                 continue
-            facts = read_sentence(sentence, end)
-            folded, _ = fold_with_map(sentence)
-            for i, codes in _targets(facts, folded, named).items():
+            facts = _read(sentence, end)
+            for i, codes in _targets(facts, facts.folded, named).items():
                 single = SentenceFacts(sentence, [facts.hits[i]], known_causes=facts.causes)
                 for code in codes:
-                    _attach(by_code[code], single, ALL_KINDS, "synopsis")
+                    _attach(held[code], single, ALL_KINDS, "synopsis")
     for action in report.actions:
         _tidy(action)
 

@@ -4,18 +4,41 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 
 # Bullet glyphs: Unicode ones and the private-use code points of Word's Symbol and Wingdings
 # bullets, which PDF text extraction often returns as they are (U+F0B7 is Symbol's "•").
 BULLET_CHARS = "•●▪◦·‣⁃∙■□➢➤✓\uf0b7\uf0a7\uf0a8\uf0d8\uf076\uf0fc\uf06e\uf0e0\uf0b2"
 
 _APOSTROPHES = re.compile(r"[\u2019\u2018\u02bc\u00b4`']")
-_SPACES = re.compile(r"\s+")
+
+
+# Long texts (a table cell that holds a whole report) are read by several steps, each of
+# which folds or squashes them: the last few results are kept, so the work is done once.
+_LONG = 20_000
+_KEPT = 4
+_long_results: dict[tuple[str, str], str] = {}
+
+
+def _remembered(step: str, text: str, compute: Callable[[str], str]) -> str:
+    key = (step, text)
+    found = _long_results.get(key)
+    if found is None:
+        if len(_long_results) >= _KEPT:
+            del _long_results[next(iter(_long_results))]  # the oldest
+        found = _long_results[key] = compute(text)
+    return found
 
 
 def squash(text: str) -> str:
     """Collapse runs of white space (including non-breaking spaces) into one space."""
-    return _SPACES.sub(" ", text.replace("\u00a0", " ")).strip()
+    return _squash(text) if len(text) < _LONG else _remembered("squash", text, _squash)
+
+
+def _squash(text: str) -> str:
+    # str.split() splits on exactly what "\s" matches, and is several times faster than
+    # a substitution on long text.
+    return " ".join(text.split())
 
 
 def fold(text: str) -> str:
@@ -25,14 +48,26 @@ def fold(text: str) -> str:
     lexicons are matched on folded text, where an apostrophe becomes a space:
     ``fold("D'ÉTAPE") == "d etape"`` and patterns write ``d ?etape`` to accept both.
     """
-    return squash(_translate(text))
+    return _fold(text) if len(text) < _LONG else _remembered("fold", text, _fold)
+
+
+def _fold(text: str) -> str:
+    return _squash(_translate(text))
 
 
 _FOLD_CHAR: dict[int, str] = {}
 _SEEN: set[str] = set()
+_UNEVEN: set[str] = set()  # characters that fold to more or fewer than one ("œ", a combining accent)
 
 
 def _fold_char(ch: str) -> str:
+    folded = _fold_one(ch)
+    if len(folded) != 1:
+        _UNEVEN.add(ch)
+    return folded
+
+
+def _fold_one(ch: str) -> str:
     if ch.isspace() or _APOSTROPHES.match(ch):
         return " "
     if ch in "œŒ":
@@ -42,35 +77,96 @@ def _fold_char(ch: str) -> str:
 
 
 def _translate(text: str) -> str:
-    """``text`` with every character folded (through a table filled as characters appear)."""
-    for ch in set(text) - _SEEN:
-        _FOLD_CHAR[ord(ch)] = _fold_char(ch)
-        _SEEN.add(ch)
+    """``text`` with every character folded (through a table filled as characters appear;
+    the ASCII ones from the start, so ASCII text goes straight to the translation)."""
+    if not text.isascii():
+        for ch in set(text) - _SEEN:
+            _FOLD_CHAR[ord(ch)] = _fold_char(ch)
+            _SEEN.add(ch)
     return text.translate(_FOLD_CHAR)
 
 
-def fold_with_map(text: str) -> tuple[str, list[int]]:
+for _code in range(128):
+    _FOLD_CHAR[_code] = _fold_char(chr(_code))
+    _SEEN.add(chr(_code))
+
+
+def fold_with_map(text: str) -> tuple[str, Sequence[int]]:
     """Fold ``text`` like `fold` and map each folded character to its index in ``text``.
 
     Used to quote the original words of a match found in folded text.
     """
     folded = _translate(text)
-    if len(folded) == len(text) and "  " not in folded:  # one char each, no runs of space
-        return folded, list(range(len(text)))
+    if text.isascii() or _UNEVEN.isdisjoint(text):  # each character folds to one
+        if "  " not in folded:
+            return folded, range(len(text))
+        return _squash_runs(folded)  # a run of spaces becomes one
     return _fold_with_map_slow(text)
 
 
-def _fold_with_map_slow(text: str) -> tuple[str, list[int]]:
-    """Character by character, for text whose folding changes its length."""
-    out: list[str] = []
+_SPACE_RUNS = re.compile(" {2,}")
+
+
+def _squash_runs(folded: str) -> tuple[str, list[int]]:
+    """Folded text whose characters each come from one character: a run of spaces (from
+    "‘quoted’ words", "l' accord") is kept as its first space."""
+    pieces: list[str] = []
     origin: list[int] = []
-    for i, ch in enumerate(text):
-        piece = _FOLD_CHAR[ord(ch)]
-        if piece == " " and out and out[-1] == " ":
-            continue
-        out.append(piece)
-        origin.extend([i] * len(piece))
-    return "".join(out), origin
+    start = 0
+    for run in _SPACE_RUNS.finditer(folded):
+        pieces.append(folded[start : run.start() + 1])
+        origin.extend(range(start, run.start() + 1))
+        start = run.end()
+    pieces.append(folded[start:])
+    origin.extend(range(start, len(folded)))
+    return "".join(pieces), origin
+
+
+def _fold_with_map_slow(text: str) -> tuple[str, list[int]]:
+    """For text with characters that fold to more or fewer than one ("œ" -> "oe", a
+    combining accent -> ""): those one by one, the runs between them as in `_squash_runs`.
+    A space is dropped when the piece before it is a space (not when it is empty)."""
+    pieces: list[str] = []
+    origin: list[int] = []
+    after_space = False
+    start = 0
+    for uneven in _uneven_pattern().finditer(text):
+        after_space = _even_run(text, start, uneven.start(), after_space, pieces, origin)
+        piece = _FOLD_CHAR[ord(uneven.group())]
+        pieces.append(piece)
+        origin.extend([uneven.start()] * len(piece))
+        after_space = piece == " "
+        start = uneven.end()
+    _even_run(text, start, len(text), after_space, pieces, origin)
+    return "".join(pieces), origin
+
+
+def _even_run(text: str, start: int, end: int, after_space: bool, pieces: list[str], origin: list[int]) -> bool:
+    """Fold text[start:end], whose characters each fold to one; whether it ends with a space."""
+    folded = text[start:end].translate(_FOLD_CHAR)
+    if after_space:  # its leading spaces follow a space
+        kept = folded.lstrip(" ")
+        start += len(folded) - len(kept)
+        folded = kept
+    if not folded:
+        return after_space
+    squashed, places = _squash_runs(folded)
+    pieces.append(squashed)
+    origin.extend(start + i for i in places)
+    return folded.endswith(" ")
+
+
+_uneven_patterns: dict[int, re.Pattern[str]] = {}
+
+
+def _uneven_pattern() -> re.Pattern[str]:
+    """A pattern for the characters seen so far that fold to more or fewer than one."""
+    pattern = _uneven_patterns.get(len(_UNEVEN))
+    if pattern is None:
+        _uneven_patterns.clear()
+        pattern = _uneven_patterns[len(_UNEVEN)] = re.compile(
+            "[" + "".join(re.escape(ch) for ch in sorted(_UNEVEN)) + "]" if _UNEVEN else "(?!)")
+    return pattern
 
 
 # Abbreviations after which a full stop does not end a sentence.
@@ -89,11 +185,14 @@ def split_sentences(paragraph: str) -> list[str]:
     sentences: list[str] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
-        before = text[start : match.start()]
-        last_word = before.rsplit(" ", 1)[-1].rstrip(".").casefold()
+        end = match.start()
+        # The last word before the stop, found from the right: a paragraph's length does
+        # not matter (slicing all of it at every abbreviation would).
+        space = text.rfind(" ", start, end)
+        last_word = text[space + 1 if space >= 0 else start : end].rstrip(".").casefold()
         if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
             continue
-        sentences.append(before.strip())
+        sentences.append(text[start:end].strip())
         start = match.end()
     sentences.append(text[start:].strip())
     return [s for s in sentences if s]

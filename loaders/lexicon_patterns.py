@@ -1,0 +1,141 @@
+"""What a pattern of the extraction lexicon must begin with, read from its text.
+
+A phrase of data/reference/causes.yaml is tried only where a word may begin it
+(`loaders.lexicon_scan`): these functions read, from a pattern's own text, the letters a
+match must begin with and whether they make the whole word ("\\bdelays?" -> a word
+beginning "delay"; "\\b(?:a|ont) pas" -> the word "a" or "ont"), or say that it may begin
+anywhere (None). They never guess: a pattern they cannot read is searched everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+
+from loaders.errors import ReferenceDataError
+
+Start = tuple[str, bool]  # letters a match begins with; True: they are the whole word
+_LITERAL = re.compile(r"[a-z0-9]+")
+# What is not a literal character of a pattern: escapes ("\W", "\S") and group names.
+_NOT_LITERAL = re.compile(r"\\.|\(\?P<\w+>|\(\?P=\w+\)")
+
+
+def compile_pattern(pattern: str, where: str) -> re.Pattern[str]:
+    """``pattern`` compiled for folded text; a bad one fails loudly, naming it."""
+    flags = re.IGNORECASE if has_capitals(pattern) else 0
+    try:
+        return re.compile(pattern, flags)
+    except re.error as e:
+        raise ReferenceDataError(f"causes.yaml: {where}: bad pattern {pattern!r}: {e}") from e
+
+
+def has_capitals(pattern: str) -> bool:
+    """Folded text has no capitals: a pattern with one is meant case-insensitively."""
+    literal = _NOT_LITERAL.sub("", pattern)
+    return literal != literal.lower()
+
+
+def lowered(pattern: str) -> str:
+    """A pattern with its letters in lower case, its escapes ("\\W", "\\S") as they are."""
+    if not has_capitals(pattern):
+        return pattern
+    return re.sub(r"\\.|[^\\]+", lambda m: m.group() if m.group()[0] == "\\" else m.group().lower(), pattern)
+
+
+# The parts of a pattern that matter to its structure: an escape, a character class,
+# a parenthesis, a bar (everything else is one literal character or another).
+_STRUCTURE = re.compile(r"\\.|\[\^?\]?(?:\\.|[^\]\\])*\]|[()|]")
+
+
+def split_top(pattern: str) -> list[str]:
+    """A pattern's alternatives at the outermost level."""
+    parts, depth, start = [], 0, 0
+    for token in _STRUCTURE.finditer(pattern):
+        kind = token.group()
+        if kind == "(":
+            depth += 1
+        elif kind == ")":
+            depth -= 1
+        elif kind == "|" and depth == 0:
+            parts.append(pattern[start:token.start()])
+            start = token.end()
+    return [*parts, pattern[start:]]
+
+
+def closing(pattern: str, open_at: int) -> int:
+    """Where the group opened at ``open_at`` closes."""
+    depth = 0
+    for token in _STRUCTURE.finditer(pattern, open_at):
+        kind = token.group()
+        depth += kind == "("
+        depth -= kind == ")"
+        if depth == 0:
+            return token.start()
+    return len(pattern) - 1
+
+
+_LEADING = re.compile(r"^(?:\\b|\^|\\s[*+?]?)+")  # what may come before the letters at a word start
+
+
+def literal_starts(pattern: str, after: str = "") -> frozenset[Start] | None:
+    """How any match of ``pattern``, tried at a word start, must begin, or None: the
+    letters of the word, and whether they are the whole word ("\\bdelays?" -> the word
+    begins "delay"; "\\b(?:a|ont) pas" -> the word is "a" or "ont"). ``after`` is what
+    follows the pattern (in the pattern around it)."""
+    starts: set[Start] = set()
+    for alternative in split_top(pattern):
+        text = _LEADING.sub("", alternative)
+        if text.startswith("(?:"):
+            close = closing(text, 0)
+            if text[close + 1: close + 2] in ("?", "*", "{"):
+                return None
+            inner = literal_starts(text[3:close], text[close + 1:] + after)
+            if inner is None:
+                return None
+            starts |= inner
+            continue
+        literal = _LITERAL.match(text)
+        if not literal:
+            return None
+        word, rest = literal.group(), text[literal.end():]
+        if rest[:2] in (" ?", "-?") and rest[2:3] not in ("?", "+"):
+            # "n ?a pas", "co-?financing": the word is "n", or it goes on ("na", "cofinancing")
+            more = literal_starts(rest[2:], after)
+            starts.add((word, True))
+            starts |= {(word + w, whole) for w, whole in more} if more is not None else {(word, False)}
+            continue
+        if rest[:1] in ("?", "*", "{"):
+            word, whole = word[:-1], False
+        else:
+            whole = _WORD_ENDS.match(rest or after) is not None
+        if not word:
+            return None
+        starts.add((word, whole))
+    return frozenset(starts)
+
+
+# After letters, what ends the word for sure: a space, a hyphen, a comma, an apostrophe,
+# "\s", "\b", "\W" (not made optional).
+_WORD_ENDS = re.compile(r"(?:[ ,'-]|\\[sbW])(?![?*{])")
+
+
+def search_starts(alternative: str) -> frozenset[Start] | None:
+    """How a match of a searched alternative must begin, when it must begin a word: a
+    word boundary, optional groups, then letters ("\\b(?:to )?avoid" -> the word "to",
+    or a word beginning "avoid"); None when a match may begin anywhere else."""
+    if not alternative.startswith("\\b"):
+        return None
+    text = alternative[2:]
+    starts: set[Start] = set()
+    while text.startswith("(?:"):
+        close = closing(text, 0)
+        if text[close + 1: close + 2] != "?":
+            break
+        inner = literal_starts(text[3:close], text[close + 2:])
+        if inner is None or text[close + 2: close + 3] in ("?", "+"):
+            return None
+        starts |= inner
+        text = text[close + 2:]
+    if text.startswith(("\\", "^")):  # "\s*", a second "\b": a match may begin before the letters
+        return None
+    rest = literal_starts(text)
+    return None if rest is None else frozenset(starts | rest)

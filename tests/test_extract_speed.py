@@ -1,0 +1,216 @@
+"""Extraction that does no wasted work still finds exactly what it found before.
+
+Speed itself is measured by bench/floors.py, never here. These tests check that each
+shortcut of loaders.lexicon_scan, loaders.spans and loaders.textutil gives the answer of
+the plain way, and that huge cells are read in linear time: a regression to quadratic
+reading turns the last tests from seconds into hours, which their generous time limits
+(hang guards, not benchmarks) catch.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from loaders import lexicon as lexicon_module
+from loaders.extract import read_sentence
+from loaders.lexicon import lexicon
+from loaders.lexicon_patterns import literal_starts, search_starts
+from loaders.pipeline import read_report
+from loaders.spans import Cover
+from loaders.textutil import _FOLD_CHAR, fold, fold_with_map, split_sentences, squash
+from tests.helpers import ROOT, edited_sample
+
+SETS = [ROOT / "tests" / "data" / "extract" / "labelled_sentences.csv",
+        ROOT.parent / "shared" / "eval" / "note_sentences.csv"]
+FIRST_NOTE = "<li>• Consultations have been held within FA and drafting of the Prakas has begun.</li>"
+HANG_GUARD = 60  # seconds: far above the few seconds it takes, far below a quadratic reading
+
+
+def labelled() -> list[str]:
+    sentences = []
+    for path in SETS:
+        if path.exists():
+            with path.open(encoding="utf-8", newline="") as handle:
+                sentences += [row["sentence"] for row in csv.DictReader(handle)]
+    return sentences
+
+
+@pytest.fixture(scope="module")
+def sentences() -> list[str]:
+    return labelled()
+
+
+def test_every_pattern_of_the_lexicon_compiles() -> None:
+    # Patterns are compiled when first needed at run time; this compiles them all.
+    assert lexicon().compile_all() > 500
+
+
+def test_searches_tried_at_word_starts_find_what_a_whole_search_finds(sentences: list[str]) -> None:
+    lex = lexicon()
+    searches = [s for s in lex.table.searches]
+    assert {lex.planned_start, lex.completion_cue} <= set(searches)  # both are tried at word starts
+    for sentence in sentences:
+        folded = fold(sentence)
+        scan = lex.scan(folded)
+        for search in searches:
+            assert [m.span() for m in scan.finditer(search)] == [m.span() for m in search.regex.finditer(folded)]
+            assert scan.search(search) == (search.regex.search(folded) is not None)
+
+
+def test_a_list_matches_where_its_phrases_match_at_word_starts(sentences: list[str]) -> None:
+    # The plain way: every phrase of the list tried at every word start, plus its
+    # phrases that may begin anywhere, searched through the text.
+    lex = lexicon()
+    for sentence in sentences[::7]:
+        folded = fold(sentence)
+        scan = lex.scan(folded)
+        starts = [m.start() for m in re.finditer(r"(?<![a-z0-9])[a-z0-9]", folded)]
+        for phrases in lex.table.lists:
+            plain = {m.span() for phrase in lex.table.phrases.values() if phrases.key in phrase.lists
+                     for at in starts if (m := phrase.compiled()(folded, at))}
+            if phrases.anywhere is not None:
+                plain |= {m.span() for m in phrases.anywhere.regex.finditer(folded)}
+            assert scan.spans(phrases) == tuple(sorted(plain)), (phrases, sentence)
+
+
+@pytest.mark.parametrize(("pattern", "starts"), [
+    (r"\bdelays?\b", {("delay", False)}),
+    (r"\bpostpon(?:ed|ement)", {("postpon", False)}),
+    (r"\b(?:due|planned) to", {("due", True), ("planned", True)}),
+    (r"\b(?:a|ont|a deja) (?:finance|mobilise)\b", {("a", True), ("ont", True)}),
+    (r"\bn ?(?:a|ont) pas", {("n", True), ("na", True), ("nont", True)}),
+    (r"\bco-?financing", {("co", True), ("cofinancing", False)}),
+    (r"\bab\s+c", {("ab", True)}),
+    (r"\bab\s*c", {("ab", False)}),
+    (r"\bab\Sc", {("ab", False)}),
+    (r"\b(?:\w+ ){0,3}has", None),
+])
+def test_literal_starts(pattern: str, starts: set | None) -> None:
+    found = literal_starts(pattern)
+    assert (set(found) if found is not None else None) == starts
+
+
+def test_search_starts_allow_optional_words_in_front() -> None:
+    assert search_starts(r"\b(?:to )?avoid(?:ing)? delays?") == {("to", True), ("avoid", False)}
+    assert search_starts(r"\b(?:\w+ ){0,3}(?:has|have) not") is None
+    assert search_starts(r"(?:\$|€|£) ?\d") is None
+    assert search_starts(r"\b\s*x") is None
+
+
+def test_cover_answers_like_a_pass_over_every_span() -> None:
+    rng = random.Random(15)
+    for _ in range(300):
+        spans = [(s, s + rng.randint(0, 12)) for s in (rng.randint(0, 60) for _ in range(rng.randint(0, 8)))]
+        cover = Cover(spans)
+        for a in range(0, 70):
+            for b in (a, a + 1, a + 5, a + 20):
+                span = (a, b)
+                assert cover.inside(span) == any(s <= a and b <= e or s <= a < e for s, e in spans)
+                assert cover.overlaps(span) == any(s < b and a < e for s, e in spans)
+                assert cover.within(span) == any(s <= a and b <= e for s, e in spans)
+
+
+def test_two_part_rules_look_only_near_each_part_in_long_text(monkeypatch: pytest.MonkeyPatch,
+                                                               sentences: list[str]) -> None:
+    text = fold(" ".join(s.rstrip(".") + "," for s in sentences[:150]))  # one long sentence
+    lex = lexicon()
+    rules = [rule for rules in lex.near.values() for rule in rules]
+    monkeypatch.setattr(lexicon_module, "FEW_PAIRS", 10**9)  # every pair compared
+    every_pair = [rule.spans(lex.scan(text)) for rule in rules]
+    monkeypatch.setattr(lexicon_module, "FEW_PAIRS", 0)  # only the pairs within reach
+    assert [rule.spans(lex.scan(text)) for rule in rules] == every_pair
+    assert sum(map(len, every_pair)) > 50
+
+
+def test_fold_with_map_takes_shortcuts_only_where_they_give_the_same_map() -> None:
+    rng = random.Random(15)
+    alphabet = [*"ab cD.,'’‘ é", "œ", "\u0301", "ß", "\u00a0", "\t", "ﬁ", "İ", "  ", "\ufdfa"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        folded, origin = fold_with_map(text)
+        assert (folded, list(origin)) == one_by_one(text), text
+
+
+def one_by_one(text: str) -> tuple[str, list[int]]:
+    """`fold_with_map` the plain way: character by character."""
+    out: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        piece = _FOLD_CHAR[ord(ch)]
+        if piece == " " and out and out[-1] == " ":
+            continue
+        out.append(piece)
+        origin.extend([i] * len(piece))
+    return "".join(out), origin
+
+
+def test_squash_collapses_exactly_what_a_regex_would() -> None:
+    text = " a\u00a0\u2003b\t\n c\u2028d\x1c e \u3000"
+    assert squash(text) == re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip() == "a b c d e"
+
+
+def test_a_paragraph_of_abbreviations_is_split_in_linear_time() -> None:
+    # Every "Art. 1", "Doc. 2", "Mr. S" is a full stop that does not end the sentence.
+    text = "Art. 1 of Doc. 2 cf. Mr. Smith and " * 20_000 + "it ends here. Next one."
+    started = time.perf_counter()
+    found = split_sentences(text)
+    assert time.perf_counter() - started < HANG_GUARD
+    assert found == [text[: -len(" Next one.")], "Next one."]
+
+
+NATO = ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliett", "kilo",
+        "lima", "mike", "november", "oscar", "papa", "quebec", "romeo", "sierra", "tango", "uniform", "victor",
+        "whiskey", "xray", "yankee", "zulu")
+
+
+def tag(i: int) -> str:
+    """A different name for each number, from a small vocabulary ("alpha alpha alpha bravo"):
+    the sentences differ, their words do not (a real text's vocabulary is bounded too)."""
+    return " ".join(NATO[(i // 26**k) % 26] for k in range(4))
+
+
+def big_cell(size: int, *, one_sentence: bool) -> str:
+    """``size`` characters of note sentences, each tagged so that none repeats; with
+    ``one_sentence``, joined by bullets with no full stop anywhere."""
+    sentences, out, total, i = labelled(), [], 0, 0
+    while total < size:
+        sentence = sentences[i % len(sentences)].rstrip(".")
+        if one_sentence:
+            sentence = re.sub(r"[.!?;]", ",", sentence)
+        out.append(f"{sentence} (ref {tag(i)})")
+        total += len(out[-1]) + 3
+        i += 1
+    return " • ".join(out) if one_sentence else ". ".join(out) + "."
+
+
+def test_a_3_mb_cell_of_notes_is_read_in_linear_time(tmp_path: Path) -> None:
+    path = edited_sample(tmp_path, "big.md", (FIRST_NOTE, big_cell(3_000_000, one_sentence=False)))
+    started = time.perf_counter()
+    report = read_report(path)
+    assert time.perf_counter() - started < HANG_GUARD
+    action = next(a for a in report.actions if a.code == "1.1")
+    assert action.delayed
+    assert {"funding", "coordination", "capacity", "approval", "external"} <= {c.cause for c in action.delay_causes}
+    assert len(action.delay_causes) > 1000  # one per sentence and cause, each with its evidence
+
+
+def test_a_1_mb_cell_without_a_full_stop_is_read_in_linear_time(tmp_path: Path) -> None:
+    # One sentence of a million characters: every rule must look only near each match.
+    path = edited_sample(tmp_path, "one_sentence.md", (FIRST_NOTE, big_cell(1_000_000, one_sentence=True)))
+    started = time.perf_counter()
+    report = read_report(path)
+    assert time.perf_counter() - started < HANG_GUARD
+    action = next(a for a in report.actions if a.code == "1.1")
+    note = max(action.notes, key=lambda n: len(n.text))
+    assert len(note.text) > 1_000_000 and len(split_sentences(note.text)) == 1
+    # Read as one sentence: its funding phrases are found (its delay words are mostly
+    # denied by an "if ... may ..." that, with no full stop, runs to the end).
+    assert {"secured", "sought"} <= set(action.funding_status)
+    facts = read_sentence(note.text[:300_000])
+    assert len(facts.hits) > 100 and len(facts.causes) == 5
