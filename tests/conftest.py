@@ -35,6 +35,22 @@ def app_db(built_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return built_db
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium under Playwright, one per browser-test module (tests/browser.py)."""
+    from tests.browser import launch
+
+    yield from launch()
+
+
+@pytest.fixture(scope="module")
+def app_url(built_db: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The app served on the database built from data/, one server per module, stopped by its PID."""
+    from tests.browser import serve
+
+    yield from serve(built_db, tmp_path_factory.mktemp("streamlit"))
+
+
 @pytest.fixture
 def fresh_db(tmp_path: Path) -> duckdb.DuckDBPyConnection:
     """An empty database file with the schema applied."""

@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser import RENDER_TIMEOUT_MS, SCREENSHOTS, VIEWPORT, launch, no_error_on, serve
+from tests.browser import RENDER_TIMEOUT_MS, SCREENSHOTS, VIEWPORT, no_error_on
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = {  # screenshot name -> (URL path, navigation label, a chart title every load of the page shows)
@@ -32,17 +32,6 @@ BY_PARTY = "Self-assessed ratings by Party"
 KHM_LATEST = "Cambodia · SC66"  # a Party's bar is its latest report in the selection
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def app_url(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app reading the database built from data/."""
-    yield from serve(built_db, tmp_path_factory.mktemp("streamlit"))
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    yield from launch()
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ from dashboard.charts.style import contrast
 from dashboard.panels import Panel
 from dashboard.queries import Direct
 from dashboard.selection import Filters
-from tests.browser import RENDER_TIMEOUT_MS, VIEWPORT, launch, no_error_on, serve
+from tests.browser import RENDER_TIMEOUT_MS, VIEWPORT, no_error_on
 
 # page -> (address, the module of its panels). Report opens one report (it has the deepest headings).
 PAGES = {
@@ -125,16 +125,6 @@ def rgb_hex(css: str) -> str:
 def composited(colour: list[float], alpha: float, background: list[float]) -> str:
     """The colour a reader sees: ``colour`` at ``alpha`` over ``background`` (blended as browsers do, in sRGB)."""
     return hex_colour([alpha * c + (1 - alpha) * b for c, b in zip(colour, background, strict=True)])
-
-
-@pytest.fixture(scope="module")
-def app_url(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    yield from serve(built_db, tmp_path_factory.mktemp("streamlit"))
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    yield from launch()
 
 
 @pytest.fixture(scope="module")

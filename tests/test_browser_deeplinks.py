@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.browser import RENDER_TIMEOUT_MS, VIEWPORT, launch, no_error_on, start, stop, wait_until_healthy
+from tests.browser import RENDER_TIMEOUT_MS, VIEWPORT, no_error_on, start, stop, wait_until_healthy
 
 # view -> (link, what the page must show once drawn)
 LINKS = {
@@ -44,11 +44,6 @@ def fresh_servers(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> I
     finally:
         for server, _, _ in servers.values():
             stop(server)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    yield from launch()
 
 
 @pytest.mark.parametrize("view", list(LINKS))

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser import SCREENSHOTS, VIEWPORT, launch, serve
+from tests.browser import SCREENSHOTS, VIEWPORT, serve
 from tests.test_pages_detail import IMG, SCRIPT, build_detail_db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,11 +26,6 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``streamlit run dashboard/app.py`` on a free port, reading the database of known reports."""
     db = build_detail_db(tmp_path_factory.mktemp("detail-browser"))
     yield from serve(db, tmp_path_factory.mktemp("streamlit-detail"))
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    yield from launch()
 
 
 def open_page(browser: Browser, url: str, ready: str) -> tuple[Page, list[str]]:

@@ -15,7 +15,8 @@ from pptx import Presentation
 
 from dashboard.export import images
 from dashboard.panels import DEMO_NOTE
-from tests.test_browser import RENDER_TIMEOUT_MS, app_url, browser, page  # noqa: F401  (fixtures)
+from tests.browser import RENDER_TIMEOUT_MS
+from tests.test_browser import page  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 TODAY = date.today().isoformat()

@@ -21,7 +21,7 @@ import duckdb
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser import RENDER_TIMEOUT_MS, VIEWPORT, launch, serve
+from tests.browser import RENDER_TIMEOUT_MS, VIEWPORT
 
 pytestmark = pytest.mark.browser
 
@@ -29,16 +29,6 @@ DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 EXCEPTION, ERROR = '[data-testid="stException"]', '[data-testid="stAlertContentError"]'
 WARNING, INFO = '[data-testid="stAlertContentWarning"]', '[data-testid="stAlertContentInfo"]'
 SIDE_BY_SIDE = "Parties side by side across meetings"
-
-
-@pytest.fixture(scope="module")
-def app_url(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    yield from serve(built_db, tmp_path_factory.mktemp("streamlit-links"))
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    yield from launch()
 
 
 @pytest.fixture(scope="module")
