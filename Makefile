@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DB := data/niap.duckdb
 PORT ?= 8501
-DATA_FILES := $(shell find data/raw data/demo data/reference loaders -type f -not -name '*.pyc' -not -path '*/__pycache__/*' -not -path 'loaders/devtools/*' 2>/dev/null) data/schema.sql
+DATA_FILES := $(shell find data/raw data/demo data/uploads data/reference loaders -type f -not -name '*.pyc' -not -path '*/__pycache__/*' -not -path 'loaders/devtools/*' 2>/dev/null) data/schema.sql $(wildcard data/corrections.csv)
 
 .PHONY: help run app test lint build tools chromium office clean screenshots fuzz
 help: ## list the targets

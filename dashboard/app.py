@@ -23,8 +23,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
-from dashboard import db, downloads, filters  # noqa: E402
-from dashboard.navigation import VIEWS  # noqa: E402
+from dashboard import auth, db, downloads, filters  # noqa: E402
+from dashboard.navigation import EDITOR_VIEWS, SIGN_IN, VIEWS  # noqa: E402
 from dashboard.queries import options  # noqa: E402
 
 LOG = get_logger("dashboard.app")
@@ -51,13 +51,20 @@ def run_view(navigation) -> bool:
         return False
 
 
+def pages(editor: str | None) -> dict[str, list]:
+    """The dashboard's views, then the editors': sign-in for everyone, the rest for editors only."""
+    def page(view: tuple[str, str, str, str], default: bool = False):
+        _, path, title, icon = view
+        return st.Page(path, title=title, icon=icon, default=default)
+
+    editors = [page(SIGN_IN), *(page(v) for v in EDITOR_VIEWS)] if editor else [page(SIGN_IN)]
+    return {"Dashboard": [page(v, default=(i == 0)) for i, v in enumerate(VIEWS)], "Editors": editors}
+
+
 def run() -> None:
     """Configure the page, draw the shared filters and run the selected view."""
     st.set_page_config(page_title="NIAP progress", page_icon="📊", layout="wide")  # an emoji: nothing fetched
-    navigation = st.navigation([
-        st.Page(path, title=title, icon=icon, default=(i == 0))
-        for i, (_, path, title, icon) in enumerate(VIEWS)
-    ])
+    navigation = st.navigation(pages(editor=auth.current_editor()))
     source = db.source()
     filters.sidebar(source.ask(options.parties), source.ask(options.meetings), source.ask(options.pillars))
     downloads.start_page()

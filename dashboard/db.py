@@ -1,5 +1,6 @@
 """The database the dashboard reads: where it is, one cached read-only connection, and
-the one cache of query results (`AppSource.ask`).
+the one cache of query results (`AppSource.ask`) and of the panels built from them
+(`AppSource.draw`).
 
 Only ``loaders`` writes the database. A rebuild writes a new file and renames it over
 the old one, so connections and results are keyed by the file's path and modification
@@ -78,6 +79,7 @@ def _forget_older_version(db: DbFile) -> None:
         previous = _opened.get(db.path)
         if previous is not None and previous != db:
             _open.clear(*previous)
+            _drawn.clear()  # the panels of the older file
         _opened[db.path] = db
 
 
@@ -122,6 +124,12 @@ def _cached(db: DbFile, question: str, args: tuple) -> Any:
     return run(db, getattr(importlib.import_module(module), name), *args)
 
 
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _drawn(db: DbFile, key: str, args: tuple, _panel: Callable[..., Any]) -> Any:
+    del key  # the cache key: the panel's name (the function itself is not hashed)
+    return _panel(AppSource(db), *args)
+
+
 @dataclass(frozen=True)
 class AppSource:
     """The app's `dashboard.queries.Source`: every question goes through one cache, keyed by
@@ -132,6 +140,13 @@ class AppSource:
 
     def ask(self, question: Callable[..., T], *args: Any) -> T:
         return _cached(self.db, f"{question.__module__}:{question.__qualname__}", args)
+
+    def draw(self, panel: Callable[..., T], *args: Any) -> T:
+        """``panel(self, *args)`` (a dashboard.panels function: its chart, table and words),
+        built once per database version and arguments and shared by every session: Plotly
+        builds a figure far slower than the app shows it. Nothing may change a figure it
+        gets from here (the exports work on a deep copy)."""
+        return _drawn(self.db, f"{panel.__module__}:{panel.__qualname__}", args, panel)
 
 
 def source() -> AppSource:

@@ -16,7 +16,15 @@ VIEWS = (
     ("report", "views/report.py", "Report", ":material/description:"),
     ("quality", "views/data_quality.py", "Data quality", ":material/rule:"),
 )
-_PATHS = {name: path for name, path, _, _ in VIEWS}
+# Editors: the sign-in view is there for everyone; the others only in an editor's session
+# (dashboard/auth.py), so a reader's session has no page at their addresses.
+SIGN_IN = ("editors", "views/editors.py", "Editor sign-in", ":material/login:")
+EDITOR_VIEWS = (
+    ("add_report", "views/add_report.py", "Add a report", ":material/upload_file:"),
+    ("correct", "views/correct.py", "Correct a fact", ":material/edit_note:"),
+    ("audit", "views/audit.py", "Audit log", ":material/history:"),
+)
+_PATHS = {name: path for name, path, _, _ in (*VIEWS, SIGN_IN, *EDITOR_VIEWS)}
 
 
 def view_path(name: str) -> str:

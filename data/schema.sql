@@ -220,7 +220,7 @@ CREATE TABLE IF NOT EXISTS core_actions (
     rating_code VARCHAR REFERENCES core_codes_ratings (rating_code),  -- canonical rating (Part C's when real, else Part B's); NULL = not rated
     rating_label_summary VARCHAR,  -- raw rating label of Part B (the column header)
     rating_label_detailed VARCHAR,  -- raw rating label of Part C
-    rating_source VARCHAR CHECK (rating_source IN ('detailed', 'summary')),  -- table the canonical rating was taken from: detailed (Part C) or summary (Part B); NULL when not rated
+    rating_source VARCHAR CHECK (rating_source IN ('detailed', 'summary', 'correction')),  -- table the canonical rating was taken from: detailed (Part C) or summary (Part B), or correction (an editor's, data/corrections.csv); NULL when not rated
     delayed BOOLEAN NOT NULL,  -- the notes or the synopsis say the action is behind schedule
     planned_start DATE,  -- when the action is due to begin: the first day of its month, or of its year when only a year is given; NULL if not stated
     planned_start_precision VARCHAR CHECK (planned_start_precision IN ('month', 'year')),  -- how precisely the report gave planned_start: month or year; NULL when planned_start is NULL
@@ -251,7 +251,7 @@ CREATE TABLE IF NOT EXISTS core_delay_causes (
     action_code VARCHAR NOT NULL,  -- action (core_actions)
     fact_index INTEGER NOT NULL,  -- order of the fact for the action
     cause VARCHAR NOT NULL REFERENCES core_codes_delay_causes (cause),  -- cause of delay
-    found_in VARCHAR NOT NULL CHECK (found_in IN ('synopsis', 'notes')),  -- where the sentence was found: synopsis (Part A) or notes (the action's progress summary)
+    found_in VARCHAR NOT NULL CHECK (found_in IN ('synopsis', 'notes', 'correction')),  -- where the sentence was found: synopsis (Part A) or notes (the action's progress summary), or correction (an editor's correction, data/corrections.csv)
     evidence VARCHAR NOT NULL,  -- the sentence that supports the fact
     matched VARCHAR NOT NULL,  -- the words of the sentence that matched the lexicon
     PRIMARY KEY (report_id, action_code, fact_index)
@@ -263,7 +263,7 @@ CREATE TABLE IF NOT EXISTS core_funding (
     action_code VARCHAR NOT NULL,  -- action (core_actions)
     fact_index INTEGER NOT NULL,  -- order of the fact for the action
     status VARCHAR NOT NULL CHECK (status IN ('secured', 'sought')),  -- secured or sought
-    found_in VARCHAR NOT NULL CHECK (found_in IN ('synopsis', 'notes')),  -- where the sentence was found: synopsis (Part A) or notes (the action's progress summary)
+    found_in VARCHAR NOT NULL CHECK (found_in IN ('synopsis', 'notes', 'correction')),  -- where the sentence was found: synopsis (Part A) or notes (the action's progress summary), or correction (an editor's correction, data/corrections.csv)
     evidence VARCHAR NOT NULL,  -- the sentence that supports the fact
     matched VARCHAR NOT NULL,  -- the words of the sentence that matched the lexicon
     PRIMARY KEY (report_id, action_code, fact_index)
@@ -326,6 +326,40 @@ CREATE TABLE IF NOT EXISTS core_report_history (
     new_file_sha256 VARCHAR,  -- SHA-256 of the file that replaced it; NULL when a build dropped the report
     new_source_file VARCHAR,  -- file name of the file that replaced it; NULL when a build dropped the report
     PRIMARY KEY (report_id, replaced_at)
+);
+
+-- core_corrections: One row per correction of data/corrections.csv: an editor's new value for a
+-- rating, the delay causes or the funding status of one action, and whether it applies.
+CREATE TABLE IF NOT EXISTS core_corrections (
+    correction_id VARCHAR PRIMARY KEY,  -- identifier of the correction (its row in data/corrections.csv)
+    line_number INTEGER NOT NULL,  -- line of data/corrections.csv the correction is on
+    report_id VARCHAR NOT NULL,  -- report corrected, Party ISO3 and meeting, e.g. KHM-SC66 (may no longer be loaded)
+    party_iso3 VARCHAR NOT NULL,  -- Party of the report corrected
+    meeting_code VARCHAR NOT NULL,  -- meeting of the report corrected
+    action_code VARCHAR NOT NULL,  -- action corrected, as the report numbers it
+    field VARCHAR NOT NULL CHECK (field IN ('rating', 'delay_causes', 'funding')),  -- what was corrected: rating (a rating code), delay_causes (cause codes joined by ;) or funding (secured, sought, both joined by ;)
+    old_value VARCHAR NOT NULL,  -- the value the loader had extracted when the correction was made ('' for none)
+    new_value VARCHAR NOT NULL,  -- the editor's value ('' for none)
+    reason VARCHAR NOT NULL,  -- why the editor corrected it
+    editor VARCHAR NOT NULL,  -- who corrected it
+    corrected_at TIMESTAMP NOT NULL,  -- when it was corrected (UTC)
+    status VARCHAR NOT NULL CHECK (status IN ('applied', 'target_missing', 'original_changed', 'invalid')),  -- applied; target_missing (the report or action is not in the database); original_changed (the loader now extracts another value than old_value: review it); invalid (a value the code tables do not know)
+    status_message VARCHAR NOT NULL  -- what happened, in a sentence
+);
+
+-- core_audit_log: One row per write an editor or a loader made: reports added or replaced,
+-- corrections, builds. Kept across builds.
+CREATE TABLE IF NOT EXISTS core_audit_log (
+    event_id VARCHAR PRIMARY KEY,  -- identifier of the write
+    event_at TIMESTAMP NOT NULL,  -- when (UTC)
+    editor VARCHAR NOT NULL,  -- who: the editor signed in to the app, $NIAP_EDITOR, or user@host
+    action VARCHAR NOT NULL CHECK (action IN ('added', 'replaced', 'corrected', 'rebuilt')),  -- added (a new report), replaced (a new version of a report), corrected, rebuilt (a build)
+    via VARCHAR NOT NULL CHECK (via IN ('app', 'cli', 'build')),  -- where: app (an editor in the dashboard), cli (python -m loaders load) or build
+    report_id VARCHAR,  -- report concerned, e.g. KHM-SC66; NULL for a build
+    action_code VARCHAR,  -- action corrected; NULL otherwise
+    file_sha256 VARCHAR,  -- SHA-256 of the file loaded; NULL otherwise
+    source_file VARCHAR,  -- name of the file loaded (as uploaded); NULL otherwise
+    detail VARCHAR NOT NULL  -- what was done, in a sentence
 );
 
 -- ---------------------------------------------------------------- public views
@@ -422,7 +456,7 @@ LEFT JOIN raw_files f USING (file_sha256);
 --   rating_label: the report's own label for the rating used (Part C's, or Part B's when Part C has none)
 --   rating_label_summary: raw label of Part B
 --   rating_label_detailed: raw label of Part C
---   rating_source: table the rating was taken from: detailed (Part C) or summary (Part B); NULL when not rated
+--   rating_source: table the rating was taken from: detailed (Part C) or summary (Part B), or correction (an editor's, data/corrections.csv); NULL when not rated
 --   rating_sort_order: position of the rating in the scale, best first
 --   crosswalk_code: rating on the common 2017+ scale (core_rating_crosswalk; an analyst's convention)
 --   delayed: the notes or the synopsis say the action is behind schedule
@@ -437,6 +471,8 @@ LEFT JOIN raw_files f USING (file_sha256);
 --   expected_completion_text: expected_completion as the report gave it: YYYY-MM, or YYYY when only a year is given
 --   n_notes: notes of the action (listed in out_notes)
 --   n_quality_issues: quality issues about this action
+--   corrected_fields: fields an editor's correction (data/corrections.csv) changed, e.g. [rating]; [] when none
+--   correction_note: what was corrected: the original value, the new one, by whom, when and why; NULL when not corrected
 --   is_demo: row of a fictional demo Party
 --   source_file: name of the report's source file
 CREATE OR REPLACE VIEW out_actions AS
@@ -449,7 +485,7 @@ SELECT
     a.action_code, a.title AS action_title, a.sort_order AS action_order, a.is_priority,
     COALESCE(a.rating_code, 'not_rated') AS rating_code, cr.label AS rating_code_label,
     CASE a.rating_source WHEN 'summary' THEN a.rating_label_summary WHEN 'detailed' THEN a.rating_label_detailed
-         ELSE COALESCE(a.rating_label_detailed, a.rating_label_summary) END AS rating_label,
+         WHEN 'correction' THEN cr.label ELSE COALESCE(a.rating_label_detailed, a.rating_label_summary) END AS rating_label,
     a.rating_label_summary, a.rating_label_detailed, a.rating_source,
     cr.sort_order AS rating_sort_order, cw.crosswalk_code,
     a.delayed,
@@ -466,6 +502,13 @@ SELECT
     (SELECT count(*) FROM core_notes n WHERE n.report_id = a.report_id AND n.action_code = a.action_code) AS n_notes,
     (SELECT count(*) FROM core_quality_issues q WHERE q.report_id = a.report_id
       AND q.action_code = a.action_code) AS n_quality_issues,
+    COALESCE((SELECT list(c.field ORDER BY c.field) FROM core_corrections c WHERE c.report_id = a.report_id
+               AND c.action_code = a.action_code AND c.status = 'applied'), []) AS corrected_fields,
+    (SELECT string_agg(c.field || ' corrected from ''' || c.old_value || ''' to ''' || c.new_value || ''' by '
+                       || c.editor || ' on ' || strftime(c.corrected_at, '%Y-%m-%d') || ': ' || c.reason, '; '
+                       ORDER BY c.corrected_at)
+       FROM core_corrections c WHERE c.report_id = a.report_id AND c.action_code = a.action_code
+        AND c.status = 'applied') AS correction_note,
     r.is_demo, r.source_file
 FROM core_actions a
 JOIN out_reports r USING (report_id)
@@ -529,7 +572,7 @@ LEFT JOIN core_codes_ratings cr ON cr.rating_code = x.rating_code;
 --   rating_code: canonical rating of the action, or not_rated
 --   fact_index: order of the fact among the action's facts of this kind
 --   cause: cause of delay
---   found_in: where the sentence was found: synopsis (Part A) or notes (the action's progress summary)
+--   found_in: where the sentence was found: synopsis (Part A) or notes (the action's progress summary), or correction (an editor's correction, data/corrections.csv)
 --   evidence: the sentence that supports the fact
 --   matched: the words of the sentence that matched the lexicon
 --   is_demo: row of a fictional demo Party
@@ -557,7 +600,7 @@ JOIN out_actions o ON o.report_id = d.report_id AND o.action_code = d.action_cod
 --   delayed: the action is said to be delayed
 --   fact_index: order of the fact among the action's facts of this kind
 --   status: secured or sought
---   found_in: where the sentence was found: synopsis (Part A) or notes (the action's progress summary)
+--   found_in: where the sentence was found: synopsis (Part A) or notes (the action's progress summary), or correction (an editor's correction, data/corrections.csv)
 --   evidence: the sentence that supports the fact
 --   matched: the words of the sentence that matched the lexicon
 --   is_demo: row of a fictional demo Party
@@ -809,3 +852,51 @@ SELECT h.report_id, split_part(h.report_id, '-', 1) AS party_iso3, p.party_name,
 FROM core_report_history h
 LEFT JOIN core_parties p ON p.party_iso3 = split_part(h.report_id, '-', 1)
 ORDER BY h.replaced_at DESC, h.report_id;
+
+-- out_corrections: One row per correction of data/corrections.csv, newest first, with whether it
+-- applies to the data loaded now.
+--   correction_id: identifier of the correction (its row in data/corrections.csv)
+--   line_number: line of data/corrections.csv the correction is on
+--   report_id: report corrected, e.g. KHM-SC66 (may no longer be loaded)
+--   party_iso3: Party of the report corrected
+--   party_name: Party name as CITES writes it (NULL when the Party is not in the database)
+--   meeting_code: meeting of the report corrected
+--   action_code: action corrected, as the report numbers it
+--   action_title: title of the action (NULL when the action is not in the database)
+--   field: what was corrected: rating, delay_causes or funding
+--   old_value: the value the loader had extracted when the correction was made ('' for none)
+--   new_value: the editor's value ('' for none)
+--   reason: why the editor corrected it
+--   editor: who corrected it
+--   corrected_at: when it was corrected (UTC)
+--   status: applied, target_missing, original_changed or invalid (see core_corrections)
+--   status_message: what happened, in a sentence
+--   is_demo: correction of a fictional demo Party's report
+CREATE OR REPLACE VIEW out_corrections AS
+SELECT c.correction_id, c.line_number, c.report_id, c.party_iso3, p.party_name, c.meeting_code,
+       c.action_code, a.title AS action_title, c.field, c.old_value, c.new_value, c.reason, c.editor,
+       c.corrected_at, c.status, c.status_message, COALESCE(p.is_demo, false) AS is_demo
+FROM core_corrections c
+LEFT JOIN core_parties p ON p.party_iso3 = c.party_iso3
+LEFT JOIN core_actions a ON a.report_id = c.report_id AND a.action_code = c.action_code
+ORDER BY c.corrected_at DESC, c.line_number DESC;
+
+-- out_audit_log: One row per write, newest first: reports added or replaced (in the app or from the
+-- command line), corrections and builds, with who made them.
+--   event_id: identifier of the write
+--   event_at: when (UTC)
+--   editor: who: the editor signed in to the app, $NIAP_EDITOR, or user@host
+--   action: added, replaced, corrected or rebuilt
+--   via: app, cli or build
+--   report_id: report concerned, e.g. KHM-SC66; NULL for a build
+--   party_name: Party name of the report (NULL for a build)
+--   action_code: action corrected; NULL otherwise
+--   file_sha256: SHA-256 of the file loaded; NULL otherwise
+--   source_file: name of the file loaded (as uploaded); NULL otherwise
+--   detail: what was done, in a sentence
+CREATE OR REPLACE VIEW out_audit_log AS
+SELECT l.event_id, l.event_at, l.editor, l.action, l.via, l.report_id, p.party_name, l.action_code,
+       l.file_sha256, l.source_file, l.detail
+FROM core_audit_log l
+LEFT JOIN core_parties p ON p.party_iso3 = split_part(l.report_id, '-', 1)
+ORDER BY l.event_at DESC, l.event_id;

@@ -8,6 +8,13 @@
     python -m loaders check FILE...         print the quality issues, coverage and unread text of each file
     python -m loaders demo [--out DIR] [--parties N] [--seed S] [--pdf-share F] [--docx-share F]
                                             write demo reports of fictional Parties
+    python -m loaders editor add NAME [--email E] [--replace] [--password-stdin] [--accounts P]
+                                            add an editor (who may upload reports in the app);
+                                            the password is asked twice, or read as one stdin line
+    python -m loaders editor remove NAME [--accounts P]
+                                            remove an editor
+    python -m loaders editor list [--accounts P]
+                                            print the editors, one a line (and their email)
 
 Exit codes: 0 success; 1 some files failed (the others were still loaded); 2 bad input or
 usage, with one line ``error: <file>: <what is wrong>`` on stderr and no traceback.
@@ -15,6 +22,7 @@ usage, with one line ``error: <file>: <what is wrong>`` on stderr and no traceba
 Files are read in a child process with a memory and a time cap (loaders.sandbox); one
 writer at a time holds the database's lock (loaders.lock), a second one waits ``--wait``
 seconds (``$NIAP_LOCK_WAIT_SECONDS``, 60) and then gives up with ``error: <db>: busy: ...``.
+Editor accounts live in ``$NIAP_EDITORS_FILE`` or ``instance/editors.json`` (loaders.editors).
 """
 
 from __future__ import annotations
@@ -74,7 +82,27 @@ def _parser() -> argparse.ArgumentParser:
                    help="share of the reports written as PDF, 0 to 1 (default 0.1; needs Playwright and Chromium)")
     p.add_argument("--docx-share", type=float, default=None, metavar="F",
                    help="share of the reports written as DOCX, 0 to 1 (default 0.2); the rest is markup text")
+    _add_editor_parsers(commands.add_parser("editor", help="add, remove or list the editors who may upload reports"))
     return parser
+
+
+def _add_editor_parsers(parser: argparse.ArgumentParser) -> None:
+    """``editor add|remove|list``, each with ``--accounts``."""
+    commands = parser.add_subparsers(dest="editor_command", required=True, parser_class=_Parser,
+                                     metavar="{add,remove,list}")
+    accounts = {"type": Path, "default": None, "metavar": "PATH",
+                "help": "accounts file (default $NIAP_EDITORS_FILE or instance/editors.json)"}
+    p = commands.add_parser("add", help="add an editor, asking the password twice")
+    p.add_argument("name")
+    p.add_argument("--email", default=None, help="the editor's email, to sign in with an identity provider")
+    p.add_argument("--replace", action="store_true", help="write an existing editor anew (new password, email)")
+    p.add_argument("--password-stdin", action="store_true", help="read the password as one line of stdin")
+    p.add_argument("--accounts", **accounts)
+    p = commands.add_parser("remove", help="remove an editor")
+    p.add_argument("name")
+    p.add_argument("--accounts", **accounts)
+    p = commands.add_parser("list", help="print the editors, one a line")
+    p.add_argument("--accounts", **accounts)
 
 
 def _max_bytes(args: argparse.Namespace) -> int:
@@ -117,7 +145,9 @@ def cmd_load(args: argparse.Namespace) -> int:
     is taken and the reports are stored in a copy that replaces the database only when
     something changed (a load that fails or changes nothing leaves the file untouched).
     """
-    from loaders.store import load_reference, store_report
+    from loaders.corrections import corrections_path, read_corrections
+    from loaders.editing import ensure_reference, store_logged
+    from loaders.lock import default_who
     from loaders.writing import check_database, writable_copy
 
     check_database(_db(args))  # a wrong --db is said before the files are read
@@ -134,12 +164,14 @@ def cmd_load(args: argparse.Namespace) -> int:
             progress.step(path.name)
     progress.close()
     if parsed:
+        who = default_who()
         with writable_copy(_db(args), what="load", wait=args.wait) as copy:
-            if not copy.con.execute("SELECT count(*) FROM core_codes_ratings").fetchall()[0][0]:
-                load_reference(copy.con)  # a new database: the code tables the views join (severity, meetings)
+            ensure_reference(copy.con)  # a new database: the code tables the views join (severity, meetings)
+            fixes = read_corrections(corrections_path())
             for path, (raw, report) in parsed:
                 try:
-                    outcome = store_report(copy.con, raw, report, replace_newer=args.replace_newer)
+                    outcome = store_logged(copy.con, raw, report, who=who, via="cli",
+                                           replace_newer=args.replace_newer, corrections=fixes)
                 except BadInputError as e:
                     failed += 1
                     _error(e)
@@ -159,6 +191,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     result = builder.build(_db(args), max_bytes=_max_bytes(args), wait=args.wait)
     for skipped in result.skipped:  # not an error: the newer file of the same report was kept
         sys.stderr.write(f"note: {skipped.path}: not loaded, an older version of a report another file holds\n")
+    for line in result.corrections_not_applied:  # kept in the file, listed on the Data quality page
+        sys.stderr.write(f"note: correction not applied: {line}\n")
     for error in result.errors:
         _error(error)
     print(result.summary())
@@ -215,7 +249,51 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return OK
 
 
-COMMANDS = {"parse": cmd_parse, "load": cmd_load, "build": cmd_build, "check": cmd_check, "demo": cmd_demo}
+def _password(args: argparse.Namespace) -> str:
+    """The new password: one stdin line with ``--password-stdin``, else asked twice without echo."""
+    import warnings
+    from getpass import GetPassWarning, getpass
+
+    from loaders.editors import EditorError
+
+    try:
+        if args.password_stdin:
+            return sys.stdin.readline().rstrip("\r\n")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", GetPassWarning)  # no terminal: never read a password that echoes
+            password = getpass(f"password for {args.name.strip()}: ")
+            again = getpass("the same password again: ")
+    except (EOFError, UnicodeDecodeError, GetPassWarning):
+        raise EditorError(f"editor {args.name.strip()!r}", "no password read from a terminal: type it there, "
+                                                           "or pipe it with --password-stdin") from None
+    if password != again:
+        raise EditorError(f"editor {args.name.strip()!r}", "the two passwords differ: run the command again")
+    return password
+
+
+def cmd_editor(args: argparse.Namespace) -> int:
+    """Add, remove or list editor accounts."""
+    from loaders import editors
+
+    path = args.accounts or editors.accounts_path()
+    if args.editor_command == "add":
+        editors.check_new_editor(args.name, email=args.email, path=path, replace=args.replace)  # before the prompt
+        name = editors.add_editor(args.name, _password(args), email=args.email, path=path, replace=args.replace)
+        print(f"editor {name} added to {path}")
+    elif args.editor_command == "remove":
+        editors.remove_editor(args.name, path=path)
+        print(f"editor {args.name.strip()} removed from {path}")
+    else:
+        emails = editors.editor_emails(path)
+        for name, email in emails.items():
+            print(f"{name}\t{email}" if email else name)
+        if not emails:
+            sys.stderr.write(f"no editors yet in {path}: add one with python -m loaders editor add NAME\n")
+    return OK
+
+
+COMMANDS = {"parse": cmd_parse, "load": cmd_load, "build": cmd_build, "check": cmd_check, "demo": cmd_demo,
+            "editor": cmd_editor}
 
 
 def main(argv: list[str] | None = None) -> int:

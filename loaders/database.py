@@ -23,7 +23,7 @@ SCHEMA_PATH = DATA_DIR / "schema.sql"
 
 # Version of the tables of data/schema.sql: raise it with any change to a table (views are
 # replaced on every connection and need no bump). A database of another version is refused.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 REBUILD_HINT = "rebuild it with `python -m loaders build`"
 
 # Words of DuckDB's errors that say the file itself is damaged (as opposed to a bad statement).

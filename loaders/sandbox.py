@@ -8,7 +8,8 @@ waits at most ``$NIAP_PARSE_SECONDS`` (60) per file and kills the child past tha
 formats bound their own sizes too (loaders.formats.limits); the caps are the backstop.
 
 The child sends back the typed models (`RawReport`, `Report`) pickled over a pipe: only
-our own child's output is ever unpickled, never a file's bytes. Every failure reaches the
+our own child's output is ever unpickled, never a file's bytes, and only classes of
+loaders.models may appear in it (anything else is refused). Every failure reaches the
 parent as one `BadInputError`, library exceptions included; the child's stdout and
 stderr go to /dev/null, so library warnings and pdfminer's logging never reach the user
 (``NIAP_DEBUG=1`` keeps stderr and prints the traceback of an unexpected error).
@@ -19,6 +20,7 @@ leaves no orphan behind. What runs in the child: loaders.sandbox_child.
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
 import select
@@ -87,6 +89,16 @@ def time_message(limits: Limits) -> str:
 
 
 # --- the parent's side -----------------------------------------------------------------
+
+
+class _ModelsOnly(pickle.Unpickler):
+    """Unpickles the child's reply, which may only hold the typed models of loaders.models and
+    plain values: a child taken over by a hostile file still cannot make the parent run code."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == "loaders.models" and name[:1].isupper():
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"the parser's reply holds {module}.{name}, which it may not")
 
 
 class _ChildDied(Exception):
@@ -183,7 +195,7 @@ class ParseWorker:
             return b"".join(chunks)
 
         (size,) = FRAME_HEADER.unpack(read(FRAME_HEADER.size))
-        return pickle.loads(read(size))  # our own child's reply (typed models), never a file's bytes
+        return _ModelsOnly(io.BytesIO(read(size))).load()
 
     # Reading a file -------------------------------------------------------------------
 

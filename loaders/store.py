@@ -12,8 +12,8 @@ transaction that deleted rows referring to it. So the code tables and reference 
 are upserted, never deleted, and a new version of a report updates its core_reports row
 in place while its child rows are deleted and written again (docs/data-model.md).
 
-Dates: the models carry 'YYYY-MM' or 'YYYY' strings; the database stores the first day
-of that month or year (DATE) and a precision ('month' or 'year') beside it.
+The rows of a report (and how dates are stored): loaders.rows. A build writes many new
+reports at once (`store_new_reports`: one INSERT per table, one transaction).
 
 The date check and the history of replaced versions: loaders.history. Writing the file
 (the writer lock, a copy renamed over the database): loaders.writing.
@@ -26,7 +26,6 @@ import os
 from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -38,13 +37,21 @@ from loaders.database import (
     SCHEMA_PATH,
     connect,  # noqa: F401  (tests and tools open a database through this module)
     transaction,
-    utc_now,
 )
 from loaders.errors import OlderReportError
 from loaders.history import is_older, period_text, record_replacement, shown
 from loaders.lock import default_who
-from loaders.models import Meeting, Party, Period, RawParagraph, RawReport, RawTable, Report
+from loaders.models import Meeting, Party, Period, RawReport, Report
 from loaders.reference import DATA_DIR, PROJECT_ROOT, REFERENCE_DIR, read_csv
+from loaders.rows import (
+    MEETING_COLUMNS,
+    PARTY_COLUMNS,
+    TableRows,
+    date_and_precision,  # noqa: F401  (tests and tools take it from here)
+    meeting_row,
+    party_row,
+    report_rows,
+)
 
 DEFAULT_DB = DATA_DIR / "niap.duckdb"
 
@@ -65,7 +72,8 @@ def default_db_path() -> Path:
 # Under loaders/, what does not read reports: development tools, the command line, its progress bar,
 # the writer lock and the child process that runs the readers (editing them changes no stored row).
 NOT_READING_CODE = frozenset({"devtools", "cli.py", "__main__.py", "progress.py", "lock.py", "sandbox.py",
-                              "sandbox_child.py", "writing.py"})
+                              "sandbox_child.py", "writing.py", "journal.py", "audit.py", "editors.py",
+                              "editing.py"})
 
 
 def reading_code_files() -> list[Path]:
@@ -90,12 +98,13 @@ def loader_version() -> str:
 
 def insert_rows(
     con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
-    *, upsert_key: Sequence[str] = (), keep: Sequence[str] = (),
+    *, upsert_key: Sequence[str] = (), keep: Sequence[str] = (), ignore_existing: bool = False,
 ) -> None:
     """Insert rows (tuples in ``columns`` order) in one statement.
 
     With ``upsert_key``, a row whose key exists updates its other columns (but ``keep``)
-    instead, in place: rows that refer to it keep their foreign keys valid.
+    instead, in place: rows that refer to it keep their foreign keys valid. With
+    ``ignore_existing``, a row whose key exists is left out.
     """
     if not rows:
         return
@@ -107,6 +116,8 @@ def insert_rows(
         if upsert_key:
             updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in (*upsert_key, *keep))
             conflict = f" ON CONFLICT ({', '.join(upsert_key)}) DO UPDATE SET {updates}"
+        elif ignore_existing:
+            conflict = " ON CONFLICT DO NOTHING"
         con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM _rows{conflict}")
     finally:
         with suppress(duckdb.Error):  # an aborted transaction refuses this too
@@ -184,14 +195,6 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> None:
 # --- reports -------------------------------------------------------------------------
 
 
-def _display_path(path: str) -> str:
-    resolved = Path(path).resolve()
-    try:
-        return str(resolved.relative_to(PROJECT_ROOT))
-    except ValueError:
-        return str(path)
-
-
 def store_report(
     con: duckdb.DuckDBPyConnection, raw: RawReport, report: Report, *,
     replace_newer: bool = False, who: str | None = None, reason: str | None = None, keep_history: bool = True,
@@ -230,13 +233,37 @@ def store_report(
             record_replacement(con, report_id, who or default_who(), reason or default, report)
         for table in REPORT_CHILD_TABLES:
             con.execute(f"DELETE FROM {table} WHERE report_id = ?", [report_id])
-        insert_party(con, report.party)
-        insert_meeting(con, report.meeting)
-        _upsert_report_row(con, report)
         _delete_orphan_files(con)
-        _insert_raw(con, raw)
-        _insert_report_rows(con, report)
+        _delete_raw(con, raw.source.sha256)
+        _write(con, report_rows(raw, report, loader_version()))
     return "replaced" if existing else "loaded"
+
+
+def store_new_reports(con: duckdb.DuckDBPyConnection, items: Sequence[tuple[RawReport, Report]]) -> None:
+    """Store reports the database does not hold yet (distinct reports, distinct files) in one
+    transaction, with one INSERT per table: how a build writes a fresh database. Any error
+    rolls all of them back (the caller may then store them one by one, to name the file)."""
+    tables: dict[str, TableRows] = {}
+    for raw, report in items:
+        for rows in report_rows(raw, report, loader_version()):
+            if rows.table in tables:
+                tables[rows.table].rows.extend(rows.rows)
+            else:
+                tables[rows.table] = TableRows(rows.table, rows.columns, list(rows.rows))
+    with transaction(con):
+        _write(con, list(tables.values()))
+
+
+def _write(con: duckdb.DuckDBPyConnection, tables: Sequence[TableRows]) -> None:
+    """One INSERT per table, parents first: Parties and meetings are added if missing, the
+    core_reports row is inserted or updated in place (see `_upsert_report_row`'s reason)."""
+    for t in tables:
+        if t.table in ("core_parties", "core_meetings"):
+            insert_rows(con, t.table, t.columns, list(dict.fromkeys(t.rows)), ignore_existing=True)
+        elif t.table == "core_reports":
+            insert_rows(con, t.table, t.columns, t.rows, upsert_key=("report_id",), keep=("party_iso3", "meeting_code"))
+        else:
+            insert_rows(con, t.table, t.columns, t.rows)
 
 
 def insert_party(con: duckdb.DuckDBPyConnection, party: Party) -> None:
@@ -246,11 +273,7 @@ def insert_party(con: duckdb.DuckDBPyConnection, party: Party) -> None:
     Parties a report found in a demo_parties.csv beside it (and keeps a report loaded into
     an empty database visible in the views, which join core_parties).
     """
-    con.execute(
-        "INSERT INTO core_parties (party_iso3, party_name, is_demo, source) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT DO NOTHING",
-        [party.iso3, party.name, party.is_demo, party.source or "report"],
-    )
+    insert_rows(con, "core_parties", PARTY_COLUMNS, [party_row(party)], ignore_existing=True)
 
 
 def insert_meeting(con: duckdb.DuckDBPyConnection, meeting: Meeting) -> None:
@@ -259,11 +282,7 @@ def insert_meeting(con: duckdb.DuckDBPyConnection, meeting: Meeting) -> None:
     A report for a meeting the reference list does not have yet is stored all the same
     (core_reports refers to core_meetings), and shows in out_meetings without a date.
     """
-    con.execute(
-        "INSERT INTO core_meetings (meeting_code, kind, number, note) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        [meeting.code, meeting.code.rstrip("0123456789"), meeting.number,
-         "not in data/reference/meetings.csv: added when a report for it was loaded"],
-    )
+    insert_rows(con, "core_meetings", MEETING_COLUMNS, [meeting_row(meeting)], ignore_existing=True)
 
 
 def _delete_orphan_files(con: duckdb.DuckDBPyConnection) -> None:
@@ -273,104 +292,9 @@ def _delete_orphan_files(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
-def _insert_raw(con: duckdb.DuckDBPyConnection, raw: RawReport) -> None:
-    sha = raw.source.sha256
-    con.execute("DELETE FROM raw_table_cells WHERE file_sha256 = ?", [sha])
-    con.execute("DELETE FROM raw_paragraphs WHERE file_sha256 = ?", [sha])
-    con.execute("DELETE FROM raw_files WHERE file_sha256 = ?", [sha])
-    insert_rows(
-        con, "raw_files",
-        ("file_sha256", "file_name", "file_path", "format", "size_bytes", "loaded_at"),
-        [(sha, raw.source.file, _display_path(raw.source.path), raw.source.format,
-          raw.source.size_bytes, utc_now())],
-    )
-    paragraphs, cells = [], []
-    for i, block in enumerate(raw.blocks):
-        if isinstance(block, RawParagraph):
-            paragraphs.append((sha, i, block.page, block.heading, block.text))
-        elif isinstance(block, RawTable):
-            for row in block.rows:
-                for j, cell in enumerate(row.cells):
-                    cells.append((sha, block.index, row.index, j, row.page, cell.raw, cell.text))
-    insert_rows(con, "raw_paragraphs",
-                ("file_sha256", "block_index", "page", "is_heading", "text"), paragraphs)
-    insert_rows(con, "raw_table_cells",
-                ("file_sha256", "table_index", "row_index", "cell_index", "page", "raw", "text"),
-                cells)
+def _delete_raw(con: duckdb.DuckDBPyConnection, sha: str) -> None:
+    """The raw rows of a file stored before (by an older loader version), written again."""
+    for table in ("raw_table_cells", "raw_paragraphs", "raw_files"):
+        con.execute(f"DELETE FROM {table} WHERE file_sha256 = ?", [sha])
 
-
-def date_and_precision(value: str | None) -> tuple[date | None, str | None]:
-    """'YYYY-MM' -> (first day of the month, 'month'); 'YYYY' -> (1 January, 'year'); None -> (None, None)."""
-    if value is None:
-        return None, None
-    year, _, month = value.partition("-")
-    return date(int(year), int(month or 1), 1), "month" if month else "year"
-
-
-def _upsert_report_row(con: duckdb.DuckDBPyConnection, report: Report) -> None:
-    """Insert the core_reports row, or update the stored one in place.
-
-    report_id is the Party and the meeting, so those two never change; they are kept as
-    they are because DuckDB updates a foreign key column by deleting and inserting the row.
-    """
-    insert_rows(
-        con, "core_reports",
-        ("report_id", "party_iso3", "meeting_code", *_dated("period_start"), *_dated("period_end"), "language",
-         "rating_scale", "title", "prepared_by", "n_actions", "file_sha256", "source_file", "source_path", "format",
-         "is_demo", "loader_version", "loaded_at", "text_chars", "used_chars", "coverage"),
-        [(report.report_id, report.party.iso3, report.meeting.code, *date_and_precision(report.period.start),
-          *date_and_precision(report.period.end), report.language, report.rating_scale, report.title,
-          report.prepared_by, len(report.actions), report.source.sha256, report.source.file,
-          _display_path(report.source.path), report.source.format, report.is_demo,
-          loader_version(), utc_now(), report.coverage.total_chars, report.coverage.used_chars,
-          report.coverage.share)],
-        upsert_key=("report_id",), keep=("party_iso3", "meeting_code"),
-    )
-
-
-def _dated(column: str) -> tuple[str, str]:
-    """A date column and its precision column (the pair `date_and_precision` fills)."""
-    return column, f"{column}_precision"
-
-
-def _insert_report_rows(con: duckdb.DuckDBPyConnection, report: Report) -> None:
-    """The report's rows in the child tables of core_reports."""
-    rid = report.report_id
-    insert_rows(con, "core_unread_text", ("report_id", "item_index", "location", "text"),
-                [(rid, i, u.where, u.text) for i, u in enumerate(report.coverage.unread)])
-    insert_rows(con, "core_synopsis", ("report_id", "paragraph_index", "heading", "text"),
-                [(rid, i, p.heading, p.text) for i, p in enumerate(report.synopsis)])
-    actions, notes, causes, funding, timing = [], [], [], [], []
-    for order, a in enumerate(report.actions):
-        actions.append((rid, a.code, order, a.pillar.number, a.pillar.name, a.pillar.standard,
-                        a.title, a.is_priority, a.rating, a.rating_labels.get("summary_table"),
-                        a.rating_labels.get("detailed"), a.rating_source, a.delayed,
-                        *date_and_precision(a.timing_value("planned_start")),
-                        *date_and_precision(a.timing_value("expected_completion")), a.provenance))
-        notes += [(rid, a.code, i, n.text, n.is_comment, n.provenance) for i, n in enumerate(a.notes)]
-        causes += [(rid, a.code, i, c.cause, c.evidence.where, c.evidence.sentence,
-                    c.evidence.matched) for i, c in enumerate(a.delay_causes)]
-        funding += [(rid, a.code, i, f.status, f.evidence.where, f.evidence.sentence,
-                     f.evidence.matched) for i, f in enumerate(a.funding)]
-        timing += [(rid, a.code, i, t.kind, *date_and_precision(t.value), *date_and_precision(t.window_start),
-                    *date_and_precision(t.window_end), t.evidence.where, t.evidence.sentence, t.evidence.matched)
-                   for i, t in enumerate(a.timing)]
-    insert_rows(con, "core_actions",
-                ("report_id", "action_code", "sort_order", "pillar_number", "pillar_name",
-                 "pillar_code", "title", "is_priority", "rating_code", "rating_label_summary",
-                 "rating_label_detailed", "rating_source", "delayed", *_dated("planned_start"),
-                 *_dated("expected_completion"), "provenance"), actions)
-    insert_rows(con, "core_notes",
-                ("report_id", "action_code", "note_index", "text", "is_comment", "provenance"),
-                notes)
-    fact = ("report_id", "action_code", "fact_index")
-    evidence = ("found_in", "evidence", "matched")
-    insert_rows(con, "core_delay_causes", (*fact, "cause", *evidence), causes)
-    insert_rows(con, "core_funding", (*fact, "status", *evidence), funding)
-    insert_rows(con, "core_timing",
-                (*fact, "kind", *_dated("value"), *_dated("window_start"), *_dated("window_end"), *evidence), timing)
-    insert_rows(con, "core_quality_issues",
-                ("report_id", "issue_index", "issue_code", "action_code", "message", "evidence"),
-                [(rid, i, q.code, q.action, q.message, q.evidence)
-                 for i, q in enumerate(report.quality_issues)])
 

@@ -13,13 +13,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
+from loaders import journal as journals
 from loaders.database import check_schema_version, connect, is_damage, unusable_database
 from loaders.errors import EnvironmentProblem
 from loaders.lock import WaitCallback, check_writable, environment_problem, writer
@@ -55,6 +56,16 @@ class DatabaseCopy:
     con: duckdb.DuckDBPyConnection
     path: Path  # the user's database file (name this one in messages, not the copy)
     changed: bool = False
+    journal: journals.Journal | None = None
+
+    def stage(self, event_id: str, files: Sequence[tuple[bytes, Path]], *,
+              retire: Sequence[tuple[Path, Path]] = ()) -> None:
+        """Files that go in place with this write, and only if it is committed (loaders.journal).
+        The copy must hold ``event_id`` in core_audit_log; sets ``changed``."""
+        if self.journal is not None:
+            raise RuntimeError("one staged set of files per write")
+        self.journal = journals.stage(self.path, event_id, files, retire=retire)
+        self.changed = True
 
 
 def _disk_full(error: BaseException) -> bool:
@@ -90,7 +101,10 @@ def writable_copy(
     path = Path(path)
     with writer(path, who=who, what=what, wait=wait, on_wait=on_wait):
         remove_stale_copies(path)
+        journals.recover(path)
         temp = temp_path(path)
+        copy: DatabaseCopy | None = None
+        committed = False
         try:
             try:
                 if path.exists() and not fresh:
@@ -118,8 +132,13 @@ def writable_copy(
                     temp.replace(path)
                 except OSError as e:
                     raise environment_problem(path, e) from None
+                committed = True
                 _fsync(path.parent, directory=True)
+                if copy.journal is not None:
+                    journals.finish(path, copy.journal)
         finally:
+            if copy is not None and copy.journal is not None and not committed:
+                journals.discard(path, copy.journal)
             for leftover in (temp, temp.with_name(temp.name + ".wal")):
                 with suppress(OSError):
                     leftover.unlink()

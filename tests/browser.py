@@ -37,10 +37,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
-    """``streamlit run dashboard/app.py`` on a free port reading ``db`` (not yet healthy)."""
+def start(db: Path, log: Path, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
+    """``streamlit run dashboard/app.py`` on a free port reading ``db`` (not yet healthy);
+    ``env``: more environment variables for the server (e.g. the editors' files)."""
     port = free_port()
-    env = {**os.environ, "NIAP_DB": str(db)}
+    env = {**os.environ, **(env or {}), "NIAP_DB": str(db)}
     command = [
         sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
         "--server.port", str(port), "--server.headless", "true",
@@ -75,10 +76,11 @@ def stop(server: subprocess.Popen) -> None:
         server.wait(timeout=10)
 
 
-def serve(db: Path, log_dir: Path) -> Iterator[str]:
-    """A healthy server reading ``db`` for the duration of the generator; stopped by its PID."""
+def serve(db: Path, log_dir: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """A healthy server reading ``db`` (with ``env`` added to its environment) for the
+    duration of the generator; stopped by its PID."""
     log = log_dir / "server.log"
-    server, url = start(db, log)
+    server, url = start(db, log, env)
     try:
         wait_until_healthy(url, server, log)
         yield url

@@ -27,7 +27,9 @@ LINKS = {
     "report": ("report?report=KHM-SC66", "Cambodia"),
     "quality": ("data_quality", "How much of each report was read"),
 }
-NAVIGATION = ["Overview", "Ratings", "Delays & causes", "Funding gaps", "Compare", "Report", "Data quality"]
+# A reader sees the dashboard's views and the editors' sign-in, never the editor views.
+NAVIGATION = ["Overview", "Ratings", "Delays & causes", "Funding gaps", "Compare", "Report", "Data quality",
+              "Editor sign-in"]
 
 pytestmark = pytest.mark.browser
 

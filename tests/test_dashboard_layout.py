@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from dashboard.navigation import EDITOR_VIEWS, SIGN_IN, VIEWS
 from tests.helpers import ROOT
 
 DASHBOARD = ROOT / "dashboard"
@@ -48,9 +49,18 @@ def test_the_app_reads_only_the_public_out_views() -> None:
 def test_no_pages_folder_and_thin_views() -> None:
     assert not (DASHBOARD / "pages").exists(), "a pages/ folder switches Streamlit into legacy mode"
     views = python_files(DASHBOARD / "views")
-    assert len(views) == 7
+    registered = {DASHBOARD / path for _, path, _, _ in (*VIEWS, SIGN_IN, *EDITOR_VIEWS)}
+    assert set(views) == registered, "every file of views/ is a view registered in navigation.py"
     long = {p.name: n for p in views if (n := len(p.read_text().splitlines())) > 150}
     assert not long, f"views over 150 lines: {long}"
+
+
+def test_only_the_editor_modules_reach_the_loaders() -> None:
+    """The dashboard reads the database through out_* views; only the sign-in (accounts) and the
+    editors' writes (upload, correction) call the loaders."""
+    found = {str(p.relative_to(ROOT)) for p in python_files(DASHBOARD)
+             if re.search(r"^\s*(from|import) loaders\b", p.read_text(), flags=re.M)}
+    assert found == {"dashboard/auth.py", "dashboard/editing.py"}
 
 
 def test_no_module_over_400_lines() -> None:

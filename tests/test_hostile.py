@@ -214,7 +214,7 @@ def test_a_full_disk(good_db: Path, tmp_path: Path, capsys: pytest.CaptureFixtur
         raise duckdb.IOException(f'IO Error: Could not write file "{db}.tmp": No space left on device')
 
     with monkeypatch.context() as patch:  # DuckDB fails to write the copy
-        patch.setattr("loaders.store.store_report", duckdb_full)
+        patch.setattr("loaders.editing.store_report", duckdb_full)
         one_line(run_main(capsys, "load", str(hostile.ROOT / "data/demo/xa_sc65.md"), "--db", str(db)), db,
                  "the disk is full")
     assert db.read_bytes() == before and not list(tmp_path.glob(".niap.duckdb.*.tmp*"))

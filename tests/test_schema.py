@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from loaders import corrections
 from loaders.build import build
 from loaders.database import REBUILD_HINT, SCHEMA_VERSION, SchemaVersionError, connect
 from loaders.datamodel import (
@@ -39,6 +40,10 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckD
     load_reference(con)
     raw = read_raw(SAMPLE)
     store_report(con, raw, finish(raw))
+    fix = corrections.new_correction(con, report_id="KHM-SC66", action_code="1.1", field="rating", value="challenging",
+                                     reason="a correction, so that core_corrections has a row", editor="test",
+                                     line_number=2)
+    corrections.record_new(con, fix, [], via="cli")  # and core_audit_log
     yield con
     con.close()
 
@@ -209,8 +214,9 @@ def built(built_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     con.close()
 
 
-# A fresh build has replaced no report yet (tests/test_writers.py fills this view).
-EMPTY_IN_A_FRESH_BUILD = {"out_report_history"}
+# A fresh build has replaced no report yet (tests/test_writers.py fills this view), and the
+# project ships no correction (tests/test_corrections.py fills that one).
+EMPTY_IN_A_FRESH_BUILD = {"out_report_history", "out_corrections"}
 
 
 @pytest.mark.parametrize("view", sorted(VIEWS))
@@ -310,7 +316,7 @@ def tables_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
 
 # The tables' fingerprint for each SCHEMA_VERSION. A failure here means a table changed:
 # raise SCHEMA_VERSION in loaders/database.py (old databases must be rebuilt) and add its line.
-TABLES_AT_VERSION = {2: "3c8ee6661e8977b6", 3: "7803687f5cba3963"}
+TABLES_AT_VERSION = {2: "3c8ee6661e8977b6", 3: "7803687f5cba3963", 4: "59a25b597f9c9c42"}
 
 
 def test_a_table_change_raises_the_schema_version(sample_db: duckdb.DuckDBPyConnection) -> None:

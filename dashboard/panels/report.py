@@ -68,7 +68,22 @@ def rating_line(action: pd.Series) -> str:
     labels = [f"{name} “{label}”" + (", used" if name == part else "")
               for name, label in (("Part C", detailed), ("Part B", summary)) if isinstance(label, str) and label]
     rating = action["rating"] if isinstance(action["rating"], str) else "Not rated"
-    return f"{rating}" + (f" ({'; '.join(labels)})" if labels else "")
+    return f"{rating}" + (f" ({'; '.join(labels)})" if labels else "") + corrected_mark(action, "rating")
+
+
+CORRECTED = " ✎ corrected by an editor"
+
+
+def corrected_mark(action: pd.Series, *fields: str) -> str:
+    """" ✎ corrected by an editor" when one of ``fields`` was corrected (the original: `correction_note`)."""
+    done = action.get("corrected_fields")
+    return CORRECTED if isinstance(done, str) and any(f in done.split(", ") for f in fields) else ""
+
+
+def correction_note(action: pd.Series) -> str | None:
+    """What was corrected, from what, by whom and why: the hover help of the marked values."""
+    note = action.get("correction_note")
+    return f"Original values and reasons: {note}" if isinstance(note, str) and note else None
 
 
 def extracted_line(action: pd.Series) -> str:
@@ -84,7 +99,7 @@ def extracted_line(action: pd.Series) -> str:
     for label, column in (("planned start", "planned_start"), ("expected completion", "expected_completion")):
         if isinstance(action[column], str) and action[column]:
             status.append(f"{label} {action[column]}")
-    return "; ".join(status)
+    return "; ".join(status) + (corrected_mark(action, "delay_causes", "funding") if status else "")
 
 
 def note_text(notes: pd.DataFrame) -> str:

@@ -19,7 +19,7 @@ from dashboard.queries import DEMO_MARK, Cursor, demo_name, fetch
 from dashboard.selection import Filters
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-FOUND_IN = {"synopsis": "Part A (synopsis)", "notes": "the action's notes"}
+FOUND_IN = {"synopsis": "Part A (synopsis)", "notes": "the action's notes", "correction": "an editor's correction"}
 FACT_KIND = {
     "delay": "Delay cause", "funding": "Funding", "planned_start": "Planned start",
     "expected_completion": "Expected completion",
@@ -119,7 +119,8 @@ def actions(cur: Cursor, report_id: str, pillars: tuple[str, ...] = ()) -> pd.Da
                o.rating_code_label AS rating, c.colour AS rating_colour, o.rating_label, o.rating_label_summary,
                o.rating_label_detailed, o.delayed, array_to_string(o.delay_causes, ', ') AS delay_causes,
                o.funding_secured, o.funding_sought, o.planned_start_text AS planned_start,
-               o.expected_completion_text AS expected_completion, o.n_quality_issues, o.is_demo, o.source_file
+               o.expected_completion_text AS expected_completion, o.n_quality_issues, o.is_demo, o.source_file,
+               array_to_string(o.corrected_fields, ', ') AS corrected_fields, o.correction_note
         FROM out_actions o LEFT JOIN out_codes_ratings c USING (rating_code)
         WHERE o.report_id = ? AND {where}
         ORDER BY o.action_order

@@ -61,17 +61,17 @@ def follow_action(source: Source, selection: Filters) -> None:
     st.header("One action followed across meetings")
     parties = panels.parties_with_reports(source, selection)
     if not parties:
-        ui.show(panels.action(source, selection))
+        ui.show(source.draw(panels.action, selection))
         return
     left, right = st.columns([1, 2])
     party = filters.url_selectbox(left, "Party", parties, PARTY_KEY)  # ?compare_party=KHM
     actions = source.ask(compare.followable_actions, selection, party)
     if actions.empty:
-        ui.show(panels.action(source, selection, party))
+        ui.show(source.draw(panels.action, selection, party))
         return
     titles = dict(zip(actions["action_code"], actions["action_title"], strict=True))
     code = filters.url_selectbox(right, "Action", {c: action_label(c, titles) for c in titles}, ACTION_KEY)
-    if ui.show(panels.action(source, selection, party, code)):
+    if ui.show(source.draw(panels.action, selection, party, code)):
         notes_and_evidence(source.ask(compare.action_history, selection, party, code), code)
 
 
@@ -83,15 +83,15 @@ def render() -> None:
     ui.selection_line()
     choice = source.ask(compare.choose_parties, selection)
     if not choice.parties:
-        ui.empty(panels.no_party(source, selection))
+        ui.empty(source.draw(panels.no_party, selection))
         return
     if choice.note:
         st.info(ui.markdown(choice.note), icon=":material/info:")
     st.header("Parties side by side across meetings")
-    ui.show(panels.side_by_side(source, selection))
+    ui.show(source.draw(panels.side_by_side, selection))
     st.divider()
     st.header("Self-rating vs Secretariat rating")
-    if ui.show(panels.secretariat(source, selection)):
+    if ui.show(source.draw(panels.secretariat, selection)):
         disagreements(source, replace(selection, parties=choice.parties))
     st.divider()
     follow_action(source, selection)

@@ -1,6 +1,6 @@
 """Data quality: every problem the loader found in the reports, filterable, counted by issue
-type and by Party, each with a link to its report; how much of each report was read; and
-the reports whose facts look odd."""
+type and by Party, each with a link to its report; how much of each report was read; the
+reports whose facts look odd; and the corrections editors made (applied or not)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import db, filters, ui
 from dashboard.panels import quality as panels
-from dashboard.queries import Source, options, quality
+from dashboard.queries import Source, editing, options, quality
 from dashboard.selection import Filters
 
 MAX_LINKS = 24
@@ -19,6 +19,7 @@ ISSUE_COLUMNS = {
 }
 LINK = st.column_config.LinkColumn(display_text="Open report", help="The report on the Report page")
 WIDE = st.column_config.TextColumn(width="large")
+ISSUE_CONFIG, ODD_CONFIG = {"Report": LINK, "Message": WIDE, "Evidence": WIDE}, {"Report": LINK, "Detail": WIDE}
 
 
 def with_links(frame: pd.DataFrame) -> pd.DataFrame:
@@ -49,19 +50,18 @@ def narrow(source: Source) -> tuple[tuple[str, ...], tuple[str, ...]]:
 def issues_section(source: Source, selection: Filters, chosen: tuple[str, ...], severities: tuple[str, ...]) -> None:
     issues = source.ask(quality.quality_issues, selection, chosen, severities)
     if issues.empty:  # the panel says why and what to change
-        ui.show(panels.issues_by(source, selection, "issue_label", chosen, severities))
+        ui.show(source.draw(panels.issues_by, selection, "issue_label", chosen, severities))
         return
-    metrics = st.columns(4)
-    metrics[0].metric("Issues", len(issues))
-    metrics[1].metric("Reports with issues", issues["report_id"].nunique())
-    metrics[2].metric("Warnings and errors", int(issues["severity"].isin(["warning", "error"]).sum()))
-    metrics[3].metric("Issue types", issues["issue_code"].nunique())
+    for column, (label, value) in zip(st.columns(4), (
+            ("Issues", len(issues)), ("Reports with issues", issues["report_id"].nunique()),
+            ("Warnings and errors", int(issues["severity"].isin(["warning", "error"]).sum())),
+            ("Issue types", issues["issue_code"].nunique())), strict=True):
+        column.metric(label, value)
     for by in panels.CHARTS:
-        ui.show(panels.issues_by(source, selection, by, chosen, severities))
+        ui.show(source.draw(panels.issues_by, selection, by, chosen, severities))
     st.subheader("Every issue")
     table = with_links(issues).fillna({"action_code": "whole report"})[list(ISSUE_COLUMNS)]
-    table = table.rename(columns=ISSUE_COLUMNS)
-    ui.table(table, key="dq-issues", column_config={"Report": LINK, "Message": WIDE, "Evidence": WIDE})
+    ui.table(table.rename(columns=ISSUE_COLUMNS), key="dq-issues", column_config=ISSUE_CONFIG)
     st.caption(ui.markdown("Evidence is the report's own text that shows the issue. The links keep the sidebar "
                            "filters." + (f" {ui.DEMO_NOTE}" if issues["is_demo"].any() else "")))
     reports = (issues.groupby(["report_id", "party_name", "meeting_code", "meeting_number"], as_index=False)
@@ -84,10 +84,9 @@ def coverage_section(source: Source, selection: Filters) -> None:
         st.warning("Coverage was not measured for these reports: the database was built by an older loader. "
                    "Rebuild it with `python -m loaders build` (or `make run`).")
         return
-    metrics = st.columns(3)
-    metrics[0].metric("Reports", len(reports))
-    metrics[1].metric("Flagged as not read in part", int(reports["flagged"].sum()))
-    metrics[2].metric("Lowest coverage", f"{measured['coverage'].min():.1%}")
+    for column, label, value in zip(st.columns(3), ("Reports", "Flagged as not read in part", "Lowest coverage"), (
+            len(reports), int(reports["flagged"].sum()), f"{measured['coverage'].min():.1%}"), strict=True):
+        column.metric(label, value)
     table = with_links(reports).assign(percent=reports["coverage"] * 100)[
         ["party_name", "meeting_code", "link", "percent", "unread_chars", "format", "source_file"]]
     ui.table(table.set_axis(["Party", "Meeting", "Report", "Text read (%)", "Characters not read", "Format",
@@ -96,8 +95,8 @@ def coverage_section(source: Source, selection: Filters) -> None:
                  min_value=0, max_value=100, format="%.1f%%")})
     labels = {r.report_id: f"{r.party_name} · {r.meeting_code} ({r.unread_chars or 0:,.0f} characters not read)"
               for r in reports.itertuples()}
-    chosen = st.selectbox("Show the text not read in", list(labels), format_func=labels.__getitem__, key="dq_unread")
-    unread = source.ask(quality.unread_text, chosen)
+    unread = source.ask(quality.unread_text, st.selectbox("Show the text not read in", list(labels),
+                                                          format_func=labels.__getitem__, key="dq_unread"))
     if unread.empty:
         st.success("Every paragraph and cell of this report was read.")
     else:
@@ -114,10 +113,22 @@ def odd_section(source: Source, selection: Filters) -> None:
     if odd.empty:
         st.success("No report in the selection looks odd on these checks.")
         return
-    table = with_links(odd)[["party_name", "meeting_code", "link", "check", "detail"]]
-    ui.table(table.set_axis(["Party", "Meeting", "Report", "Check", "Detail"], axis=1), key="dq-odd",
-             column_config={"Report": LINK, "Detail": WIDE})
+    ui.table(with_links(odd)[["party_name", "meeting_code", "link", "check", "detail"]].set_axis(
+        ["Party", "Meeting", "Report", "Check", "Detail"], axis=1), key="dq-odd", column_config=ODD_CONFIG)
     report_links(odd.drop_duplicates("report_id"), lambda r: f"{r.party_name} · {r.meeting_code}")
+
+
+def corrections_section(source: Source, selection: Filters) -> None:
+    st.header("Corrections by editors")
+    fixes = with_links(source.ask(editing.corrections, selection))
+    if missed := int((fixes["status"] != "applied").sum()):
+        st.warning(f"{missed} of {len(fixes)} corrections are not applied (their report or action is gone, or the "
+                   "loader now reads another value): see their status.", icon=":material/edit_off:")
+    if fixes.empty:
+        st.success("No editor has corrected a fact of the reports in this selection.")
+    else:
+        ui.table(fixes.drop(columns=["correction_id", "report_id", "party_iso3", "is_demo"]), key="dq-corrections",
+                 column_config={"link": LINK, "status_message": WIDE})
 
 
 def render() -> None:
@@ -132,6 +143,8 @@ def render() -> None:
     coverage_section(source, selection)
     st.divider()
     odd_section(source, selection)
+    st.divider()
+    corrections_section(source, selection)
 
 
 render()

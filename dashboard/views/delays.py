@@ -95,7 +95,7 @@ def render() -> None:
     for by, (name, _, _) in panels.CHARTS.items():
         st.header(f"By {PREFIX[by].lower() if by != 'party' else 'Party'}")
         labels = dict(zip(counts[by]["key"], counts[by]["label"], strict=True))
-        ui.show(panels.delayed_by(source, selection, by),
+        ui.show(source.draw(panels.delayed_by, selection, by),
                 on_select=lambda by=by, name=name, labels=labels: on_bar_selected(by, name, labels))
     evidence(facts, counts)
 

@@ -92,7 +92,7 @@ def render() -> None:
     st.caption(scope_note(selection))
     for by, section in SECTIONS.items():
         st.header(section)
-        ui.show(panels.gaps_by(source, selection, by))
+        ui.show(source.draw(panels.gaps_by, selection, by))
     seeking(source, selection)
     actions(gaps, selection)
 

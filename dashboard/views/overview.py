@@ -65,7 +65,7 @@ def changes(source: db.AppSource, selection: Filters) -> None:
                       help="Delayed in the latest report, and not delayed (or not listed) in the Party's previous one")
     columns[2].metric(f"No report for {latest}", len(absent),
                       help=", ".join(absent["party_name"]) or "every Party of the selection reported")
-    ui.show(panels.changes(source, selection))
+    ui.show(source.draw(panels.changes, selection))
     st.markdown(f"**Actions newly delayed at {ui.markdown(latest)}: {len(newly)}**")
     if newly.empty:
         st.caption("No action became delayed since each Party's previous report.")
@@ -106,7 +106,7 @@ def one_report(source: db.AppSource, selection: Filters, reports: pd.DataFrame) 
     st.header("One report")
     report_id = pick_report(reports)
     st.subheader("Self-assessed progress ratings")
-    ui.show(panels.report_ratings(source, selection, report_id))
+    ui.show(source.draw(panels.report_ratings, selection, report_id))
     ui.report_link(report_id, "Open the whole report")
     quality(source, report_id)
 
@@ -127,7 +127,7 @@ def render() -> None:
     headline(source.ask(overview.headline, selection), selection)
     st.divider()
     st.header("Who reported to which meeting")
-    ui.show(panels.coverage(source, selection))
+    ui.show(source.draw(panels.coverage, selection))
     changes(source, selection)
     st.divider()
     one_report(source, selection, reports)

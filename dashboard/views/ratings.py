@@ -62,7 +62,7 @@ def trend(source: db.AppSource, selection: Filters) -> None:
         help="Any Party with a loaded report or with its own ratings published by CITES, including Parties "
              "whose reports are not loaded. First shown: the sidebar's Parties, or else those with the most "
              "meetings (real Parties first).")
-    ui.show(trend_panels.achieved(source, selection, tuple(chosen)))
+    ui.show(source.draw(trend_panels.achieved, selection, tuple(chosen)))
 
 
 def render() -> None:
@@ -81,9 +81,9 @@ def render() -> None:
         crosswalk_note(source, selection)
     for by, section in SECTIONS.items():
         st.header(section)
-        ui.show(panels.distribution(source, selection, by, scale))
+        ui.show(source.draw(panels.distribution, selection, by, scale))
     st.header("Achieved or substantially achieved, by Party and meeting")
-    ui.show(panels.achievement(source, selection))
+    ui.show(source.draw(panels.achievement, selection))
     trend(source, selection)
 
 

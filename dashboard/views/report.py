@@ -82,9 +82,9 @@ def action_card(action: pd.Series, notes: pd.DataFrame, facts: pd.DataFrame, iss
     with st.container(border=True):
         star = " \\*" if action["is_priority"] else ""
         st.markdown(f"**{ui.markdown(action['action_code'])}** {ui.markdown(action['action_title'])}{star}")
-        st.markdown(f"Rating: {ui.markdown(panels.rating_line(action))}")
+        st.markdown(f"Rating: {ui.markdown(panels.rating_line(action))}", help=panels.correction_note(action))
         if extracted := panels.extracted_line(action):
-            st.caption(ui.markdown(f"Extracted: {extracted}"))
+            st.caption(ui.markdown(f"Extracted: {extracted}"), help=panels.correction_note(action))
         own = notes[notes["action_code"] == action["action_code"]]
         (st.caption if own.empty else st.text)(panels.note_text(own) or "No progress notes.")
         groups = panels.evidence_groups(facts[facts["action_code"] == action["action_code"]])
@@ -142,7 +142,7 @@ def render() -> None:
     title_section(rep := source.ask(reports.report, report_id))
     synopsis_section(source, rep)
     st.subheader("Ratings")
-    if ui.show(panels.ratings(source, selection, rep.report_id)):
+    if ui.show(source.draw(panels.ratings, selection, rep.report_id)):
         actions_section(source, rep, selection.pillars)
     all_facts_section(source, rep)
 

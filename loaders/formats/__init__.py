@@ -5,19 +5,22 @@ Each backend module exposes ``NAME``, ``SUFFIXES``, ``sniff(data: bytes) -> bool
 emptiness), picks a backend by content first (the suffix only breaks ties) and returns
 its `RawReport`, refused past the bounds of `loaders.formats.limits`. Format quirks stay
 inside the backend (and its helper modules, such as `layout_lines` and `layout_tables` of
-the layout-text backend).
+the layout-text backend). The PDF and Word backends are imported on first use (their
+names, suffixes and sniffers are in `kinds`): reading a markup file never loads
+pdfplumber or python-docx.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from loaders.errors import ReportLoadError
-from loaders.formats import docx, layout, pdf, text
+from loaders.formats import kinds, layout, text
 from loaders.formats.limits import check_report
 from loaders.models import RawReport, SourceInfo
 
@@ -34,9 +37,16 @@ class Backend:
     parse: Callable[[Path, bytes, SourceInfo], RawReport]
 
 
+def _lazy(module: str) -> Callable[[Path, bytes, SourceInfo], RawReport]:
+    """The ``parse`` of a backend module imported on first use (pdfplumber, python-docx)."""
+    def parse(path: Path, data: bytes, source: SourceInfo) -> RawReport:
+        return importlib.import_module(module).parse(path, data, source)
+    return parse
+
+
 BACKENDS: list[Backend] = [
-    Backend(pdf.NAME, pdf.SUFFIXES, pdf.sniff, pdf.parse),
-    Backend(docx.NAME, docx.SUFFIXES, docx.sniff, docx.parse),
+    Backend(kinds.PDF_NAME, kinds.PDF_SUFFIXES, kinds.sniff_pdf, _lazy("loaders.formats.pdf")),
+    Backend(kinds.DOCX_NAME, kinds.DOCX_SUFFIXES, kinds.sniff_docx, _lazy("loaders.formats.docx")),
     Backend(text.NAME, text.SUFFIXES, text.sniff, text.parse),
     Backend(layout.NAME, layout.SUFFIXES, layout.sniff, layout.parse),
 ]

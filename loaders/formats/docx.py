@@ -29,22 +29,17 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from loaders.errors import ReportLoadError
+from loaders.formats.kinds import DOCX_NAME, DOCX_SUFFIXES, sniff_docx
 from loaders.formats.limits import MAX_COLUMNS, MAX_ZIP_MEMBERS, CellBudget
 from loaders.models import Block, RawCell, RawParagraph, RawReport, RawRow, RawTable, SourceInfo
 from loaders.textutil import BULLET_CHARS
 
-NAME = "docx"
-SUFFIXES = (".docx", ".docm")
+NAME, SUFFIXES = DOCX_NAME, DOCX_SUFFIXES
+sniff = sniff_docx
 MAX_UNCOMPRESSED = 100 * 1024 * 1024  # all parts together
 MAX_XML_PART = 32 * 1024 * 1024  # one XML part, parsed into a tree many times its size
 MAX_RATIO = 200  # uncompressed / compressed, per part
 _BULLET = re.compile(rf"^\s*[{BULLET_CHARS}-]\s+")
-
-
-def sniff(data: bytes) -> bool:
-    """A ZIP archive that looks like an Office Open XML document."""
-    head = data[:8192]
-    return head.startswith(b"PK\x03\x04") and (b"word/" in head or b"[Content_Types].xml" in head)
 
 
 def parse(path: Path, data: bytes, source: SourceInfo) -> RawReport:

@@ -32,14 +32,15 @@ from pdfminer.pdfpage import PDFPage
 
 from loaders.errors import ReportLoadError
 from loaders.formats import pdf_streams
+from loaders.formats.kinds import PDF_NAME, PDF_SUFFIXES, sniff_pdf
 from loaders.formats.layout import read_layout
 from loaders.formats.limits import MAX_PAGES
 from loaders.models import Block, RawCell, RawParagraph, RawReport, RawRow, RawTable, SourceInfo
 from loaders.table_cells import ACTION_CODE
 from loaders.textutil import BULLET_CHARS, join_lines
 
-NAME = "pdf"
-SUFFIXES = (".pdf",)
+NAME, SUFFIXES = PDF_NAME, PDF_SUFFIXES
+sniff = sniff_pdf
 
 pdf_streams.install()
 # pdfminer logs a warning for every oddity of a damaged file; with no handler of its own,
@@ -54,11 +55,6 @@ _PAGE_NUMBER = re.compile(r"^\s*(?:page|página|pagina)?\s*-?\s*\d{1,3}\s*(?:(?:
 _EDGE = 0.08  # share of the page height where running heads live
 _SHORT_LINE = 0.7  # a cell line ending before this share of the cell's width ends its paragraph
 _LABEL = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ]+(?: [a-zà-ÿ]+)? ?: ")  # "Comment: ...", "Remarks: ..." open a paragraph
-
-
-def sniff(data: bytes) -> bool:
-    """A PDF file (the signature may follow a few bytes of junk)."""
-    return b"%PDF-" in data[:1024]
 
 
 @dataclass
