@@ -233,9 +233,9 @@ def store_report(
             record_replacement(con, report_id, who or default_who(), reason or default, report)
         for table in REPORT_CHILD_TABLES:
             con.execute(f"DELETE FROM {table} WHERE report_id = ?", [report_id])
-        _delete_orphan_files(con)
         _delete_raw(con, raw.source.sha256)
         _write(con, report_rows(raw, report, loader_version()))
+        _delete_orphan_files(con)  # the replaced version's file, now that core_reports points at the new one
     return "replaced" if existing else "loaded"
 
 

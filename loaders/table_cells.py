@@ -112,8 +112,14 @@ def split_actions(cell: RawCell) -> list[tuple[str, str, bool]]:
     return found
 
 
+MAX_RATING_CHARS = 200  # far above the longest label of rating_labels.csv or placeholder (about 40)
+
+
 def is_rating_like(text: str) -> bool:
-    """A rating of the scale or a template placeholder standing for one ("[ON TRACK]", "[PROGRESS RATING]")."""
+    """A rating of the scale or a template placeholder standing for one ("[ON TRACK]", "[PROGRESS RATING]").
+    A long text is neither, and is not folded to find out (a 3 MB cell would take a third of a second)."""
+    if len(text) > MAX_RATING_CHARS:
+        return False
     return reference().rating(clean_label(text)).kind in ("rating", "placeholder")
 
 
