@@ -45,9 +45,12 @@ tools: ## install Debian's chromium, LibreOffice Writer and poppler-utils when m
 
 chromium office: tools
 
+# Two pytest workers: the browser tests on one (one after another), the rest on the other (tests/conftest.py).
+TEST_WORKERS ?= 2
+
 test: $(VENV)/.dev tools ## install what tests need and run the whole suite
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
 screenshots: $(VENV)/.dev tools ## refresh the README screenshots (dashboard/assets/) from the browser tests
 	$(PY) -m pytest -q tests/test_browser.py -k renders_its_charts

@@ -19,7 +19,8 @@ from tests.helpers import ROOT, require_tool
 
 CHROMIUM = require_tool("chromium", "make tools")
 
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Download, Locator, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -100,3 +101,19 @@ def no_error_on(page: Page) -> None:
     """No exception box and no error alert on the page."""
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
     expect(page.locator('[data-testid="stAlertContentError"]')).to_have_count(0)
+
+
+def download(page: Page, button: Locator, *, timeout: int = RENDER_TIMEOUT_MS, attempts: int = 3) -> Download:
+    """Click a download button once the app is idle and return the file. If no download
+    starts (a rerun just before the click, on a busy machine, can retire the file the button
+    pointed at), click again, as a person would: at most ``attempts`` times."""
+    for attempt in range(1, attempts + 1):
+        expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=RENDER_TIMEOUT_MS)
+        try:
+            with page.expect_download(timeout=timeout) as info:
+                button.click()
+            return info.value
+        except PlaywrightTimeout:
+            if attempt == attempts:
+                raise
+    raise AssertionError("unreachable")

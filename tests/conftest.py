@@ -82,6 +82,15 @@ def _tracked_files() -> dict[str, str]:
 _TRACKED = pytest.StashKey[dict[str, str]]()
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``make test`` runs two workers (pytest-xdist, ``--dist loadgroup``): the browser tests
+    all go to one of them, one after another (each drives Chromium and a server of its own),
+    while the other runs the rest."""
+    for item in items:
+        if item.path.name.startswith("test_browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     """In CI, remember the tracked files (other people's edits would confuse it elsewhere)."""
     if os.environ.get("CI"):

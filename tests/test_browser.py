@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser import RENDER_TIMEOUT_MS, SCREENSHOTS, VIEWPORT, no_error_on
+from tests.browser import RENDER_TIMEOUT_MS, SCREENSHOTS, VIEWPORT, download, no_error_on
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = {  # screenshot name -> (URL path, navigation label, a chart title every load of the page shows)
@@ -186,11 +186,11 @@ def test_the_funding_table_downloads_as_the_csv_shown(tour: Page, app_url: str) 
     heading = tour.get_by_role("heading", name=re.compile(r"^The actions: \d+$"))
     expect(heading).to_be_visible()
     shown = int(heading.text_content().rsplit(" ", 1)[1])
-    with tour.expect_download(timeout=RENDER_TIMEOUT_MS) as download:
-        tour.get_by_role("button", name="CSV", exact=True).filter(visible=True).last.click()
-    path = download.value.path()
+    got = download(tour, tour.get_by_role("button", name="CSV", exact=True).filter(visible=True).last,
+                   timeout=RENDER_TIMEOUT_MS // 3)
+    path = got.path()
     rows = list(csv.reader(io.StringIO(Path(path).read_text(encoding="utf-8-sig"))))
     assert rows[0][:5] == ["Party", "Meeting", "Action", "Funding gap", "Evidence"]
     assert len(rows) == shown + 1
-    assert download.value.suggested_filename == "niap_funding_gaps.csv"
+    assert got.suggested_filename == "niap_funding_gaps.csv"
     no_error_on(tour)

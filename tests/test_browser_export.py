@@ -15,6 +15,7 @@ from pptx import Presentation
 
 from dashboard.export import images
 from dashboard.panels import DEMO_NOTE
+from tests import browser
 from tests.browser import RENDER_TIMEOUT_MS
 from tests.test_browser import page  # noqa: F401  (fixture)
 
@@ -28,9 +29,8 @@ def open_page(page, app_url, path: str) -> None:  # noqa: F811
 
 
 def download(page, button: str, timeout: int = RENDER_TIMEOUT_MS):  # noqa: F811
-    with page.expect_download(timeout=timeout) as info:
-        page.get_by_role("button", name=button, exact=True).filter(visible=True).last.click()
-    return info.value
+    return browser.download(page, page.get_by_role("button", name=button, exact=True).filter(visible=True).last,
+                            timeout=timeout)
 
 
 def pack_from_sidebar(page) -> zipfile.ZipFile:  # noqa: F811
