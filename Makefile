@@ -12,6 +12,7 @@ help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
 run: $(DB) ## set up, build the database and start the app on http://localhost:8501
+	$(BYTECODE)
 	$(VENV)/bin/streamlit run dashboard/app.py --server.port $(PORT)
 
 app: run
@@ -25,10 +26,16 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
+# Bytecode of the project's own modules, written once: every `python -m loaders` and the
+# parse child would otherwise compile them again where PYTHONDONTWRITEBYTECODE is set.
+BYTECODE = $(PY) -m compileall -q -j 0 loaders dashboard >/dev/null
+
 $(DB): $(VENV)/.runtime $(DATA_FILES)
+	$(BYTECODE)
 	$(PY) -m loaders build --db $(DB)
 
 build: $(VENV)/.runtime ## rebuild the database from data/
+	$(BYTECODE)
 	$(PY) -m loaders build --db $(DB)
 
 # command:Debian package pairs the tests and chart export need (browser, second PDF producer, pdftotext).
@@ -50,6 +57,7 @@ TEST_WORKERS ?= 2
 
 test: $(VENV)/.dev tools ## install what tests need and run the whole suite
 	$(VENV)/bin/ruff check .
+	$(BYTECODE)
 	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
 screenshots: $(VENV)/.dev tools ## refresh the README screenshots (dashboard/assets/) from the browser tests

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -75,8 +76,6 @@ class Correction:
 
 def corrections_path(data_dir: Path = DATA_DIR) -> Path:
     """``$NIAP_CORRECTIONS_FILE``, or corrections.csv in the data folder."""
-    import os
-
     return Path(os.environ.get(CORRECTIONS_ENV) or data_dir / "corrections.csv")
 
 

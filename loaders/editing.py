@@ -11,6 +11,7 @@ Each write is logged in core_audit_log. The command line's ``load`` stores repor
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from dataclasses import dataclass, replace
@@ -132,8 +133,6 @@ def save_upload(db: Path, name: str, data: bytes, parsed: Parsed, *, editor: str
 
 
 def _stamp(path: Path) -> str:
-    import hashlib
-
     return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 

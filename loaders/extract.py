@@ -19,8 +19,9 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
-from loaders.lexicon import CAUSES, lexicon
+from loaders.lexicon import CAUSES, Near, lexicon
 from loaders.lexicon_scan import Phrases, Scan, Span
 from loaders.models import (
     Action,
@@ -36,9 +37,9 @@ from loaders.spans import Cover, clauses, merge
 from loaders.textutil import fold, fold_with_map, split_sentences
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """A lexicon match: what it says, where it is (in folded text), the original words."""
+class Hit(NamedTuple):
+    """A lexicon match: what it says, where it is (in folded text), the original words.
+    (A named tuple: a sentence dense with facts makes many, and a tuple is made fastest.)"""
 
     kind: str  # delay | secured | sought | planned_start | expected_completion
     start: int
@@ -58,6 +59,7 @@ class SentenceFacts:
     folded: str = ""
     origin: Sequence[int] = field(default_factory=list)
     scan: Scan | None = None
+    delayed: bool = False  # the sentence says something is behind (set once its hits are in)
 
     @property
     def causes(self) -> dict[str, str]:
@@ -65,11 +67,6 @@ class SentenceFacts:
         if self.known_causes is None:
             self.known_causes = causes_in(self.sentence, self.folded, self.origin, self.scan)
         return self.known_causes
-
-    @property
-    def delayed(self) -> bool:
-        """The sentence says something is behind."""
-        return any(h.kind == "delay" for h in self.hits)
 
     def statuses(self) -> list[str]:
         """Funding statuses stated, secured before sought."""
@@ -96,16 +93,17 @@ def read_sentence(sentence: str, period_end: str | None = None) -> SentenceFacts
     def hit(kind: str, span: Span, **extra: object) -> None:
         facts.hits.append(Hit(kind, span[0], span[1], _words(sentence, origin, *span), **extra))
 
-    delay = _found(scan, lex.delay, "delay")
+    delay = _found(scan, lex.delay, lex.near["delay"])
     if delay:  # what denies a delay, or cancels a funding phrase, is read only when needed
         denied = Cover(scan.spans(lex.not_delay) + tuple(clauses(scan.spans(lex.not_delay_clause), folded)))
         for span in merge(sorted(s for s in delay if not denied.inside(s))):
             hit("delay", span)
-    secured = _found(scan, lex.secured, "secured")
+            facts.delayed = True
+    secured = _found(scan, lex.secured, lex.near["secured"])
     if secured:
         not_secured = Cover(scan.spans(lex.not_secured))
         secured = [s for s in merge(sorted(secured)) if not not_secured.inside(s)]
-    sought = _found(scan, lex.sought, "sought")
+    sought = _found(scan, lex.sought, lex.near["sought"])
     if sought:
         not_sought, secured_cover = Cover(scan.spans(lex.not_sought)), Cover(secured)
         sought = [s for s in merge(sorted(sought))
@@ -136,11 +134,11 @@ def _read_remembered(sentence: str, period_end: str | None) -> SentenceFacts:
     return read_sentence(sentence, period_end)
 
 
-def _found(scan: Scan, phrases: Phrases, label: str) -> list[Span]:
+def _found(scan: Scan, phrases: Phrases, rules: list[Near]) -> list[Span]:
     """Spans of a label's phrases, then of its two-part rules (`loaders.lexicon.Near`) where
     no phrase already matched: a phrase quotes the words that say it best."""
     found = scan.spans(phrases)
-    near = scan.near(lexicon().near[label])
+    near = scan.near(rules)
     if near and found:
         matched = Cover(found)
         near = [span for span in near if not matched.overlaps(span)]
@@ -152,7 +150,7 @@ def causes_in(sentence: str, folded: str, origin: Sequence[int], scan: Scan | No
     lex = lexicon()
     scan = scan or lex.scan(folded)
     not_cause = Cover(scan.spans(lex.not_cause))
-    found = {cause: [s for s in _found(scan, lex.causes[cause], cause) if not not_cause.inside(s)]
+    found = {cause: [s for s in _found(scan, lex.causes[cause], lex.near[cause]) if not not_cause.inside(s)]
              for cause in CAUSES}
     return {cause: _words(sentence, origin, *spans[0]) for cause, spans in found.items() if spans}
 
@@ -181,14 +179,17 @@ def _timing(facts: SentenceFacts, scan: Scan, period_end: str | None, hit) -> No
 
 
 @lru_cache(maxsize=256)
-def _code_patterns(known: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
-    """Patterns for a report's own action codes in folded text ("a.2", "2.3", "e9"), and ranges of them."""
+def _code_patterns(known: tuple[str, ...]
+                   ) -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str], dict[str, int]]:
+    """Patterns for a report's own action codes in folded text ("a.2", "2.3", "e9"), and ranges
+    of them; each folded code's code, and each code's first place in the report."""
     keys = {fold(code): code for code in known}
     alternation = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
     code = rf"(?<![\w.,$€£])(?:{alternation})(?![\w%]|\.\d|\s*(?:million|%|per ?cent|km|ha)\b)"
     single = re.compile(code)
     ranged = re.compile(rf"({code}){lexicon().action_range}({code})")
-    return single, ranged, keys
+    order = {code: i for i, code in reversed(list(enumerate(known)))}  # first place of each code
+    return single, ranged, keys, order
 
 
 def codes_named(text: str, known: list[str]) -> list[tuple[int, str]]:
@@ -200,9 +201,8 @@ def codes_named(text: str, known: list[str]) -> list[tuple[int, str]]:
     if not known:
         return []
     folded, _ = fold_with_map(text)
-    single, ranged, keys = _code_patterns(tuple(known))
+    single, ranged, keys, order = _code_patterns(tuple(known))
     ranges = {m.start(1): (keys[m.group(1)], keys[m.group(2)]) for m in ranged.finditer(folded)}
-    order = {code: i for i, code in reversed(list(enumerate(known)))}  # first place of each code
     found: list[tuple[int, str]] = []
     seen: set[str] = set()
     for match in single.finditer(folded):
@@ -323,7 +323,8 @@ def extract(report: Report) -> None:
                 continue
             facts = _read(sentence, end)
             for i, codes in _targets(facts, facts.folded, named).items():
-                single = SentenceFacts(sentence, [facts.hits[i]], known_causes=facts.causes)
+                single = SentenceFacts(sentence, [facts.hits[i]], known_causes=facts.causes,
+                                       delayed=facts.hits[i].kind == "delay")
                 for code in codes:
                     _attach(held[code], single, ALL_KINDS, "synopsis")
     for action in report.actions:

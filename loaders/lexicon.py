@@ -90,10 +90,11 @@ class Near:
                 candidates = firsts[bisect_left(starts, low):bisect_right(starts, high)]
             best: tuple[int, Span] | None = None
             for a_start, a_end in candidates:
+                if a_start == b_start or (self.a_first and a_start > b_start):
+                    continue
                 gap = folded[min(a_end, b_end):max(a_start, b_start)]
-                words = len(_WORD.findall(gap))
-                if a_start != b_start and not _CLAUSE_BREAK.search(gap) and words <= self.window \
-                        and (not self.a_first or a_start < b_start) and (best is None or words < best[0]):
+                words = len(_WORD.findall(gap))  # the cheap tests first, the clause break last
+                if words <= self.window and (best is None or words < best[0]) and not _CLAUSE_BREAK.search(gap):
                     best = (words, (min(a_start, b_start), max(a_end, b_end)))
             if best is not None:
                 found.append(best[1])

@@ -40,7 +40,10 @@ class RawCell:
     @property
     def text(self) -> str:
         """The cell's paragraphs joined by spaces, without markup."""
-        return " ".join(p.text for p in self.paragraphs).strip()
+        paragraphs = self.paragraphs
+        if len(paragraphs) == 1:  # most cells: nothing to join
+            return paragraphs[0].text.strip()
+        return " ".join([p.text for p in paragraphs]).strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +57,11 @@ class RawRow:
     def cell(self, i: int | None) -> RawCell:
         """Cell ``i``, or an empty cell when the row is shorter (or ``i`` is None)."""
         if i is None or i >= len(self.cells):
-            return RawCell(raw="")
+            return _EMPTY_CELL
         return self.cells[i]
+
+
+_EMPTY_CELL = RawCell(raw="")  # what `RawRow.cell` gives past the end of a row (one, shared: frozen)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ trust blindly becomes a `QualityIssue`; input we cannot use at all raises a name
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from loaders.coverage import Usage
@@ -30,7 +31,7 @@ from loaders.reference import reference
 from loaders.sections import Sections, split_sections
 from loaders.table_cells import PillarRef
 from loaders.tables import Entry, TableRead, read_tables
-from loaders.textutil import fold, squash
+from loaders.textutil import fold, fold_with_map, squash
 
 
 def normalise(raw: RawReport) -> Report:
@@ -39,7 +40,8 @@ def normalise(raw: RawReport) -> Report:
     sections = split_sections(raw, usage)
     path = raw.source.path
     issues: list[QualityIssue] = []
-    party = _party(path, sections, usage)
+    labels = _LabelLines(sections.title_block)
+    party = _party(path, sections, labels, usage)
     meeting = _meeting(path, raw, sections, party, issues, usage)
     tables = read_tables(sections.tables, usage)
     summary, detail = tables.summary, tables.detail
@@ -50,13 +52,13 @@ def normalise(raw: RawReport) -> Report:
             f"found Party {party.name} and meeting {meeting.code} but no action table (no table whose rows "
             "start with action numbers, and no action headings followed by a rating line)",
         )
-    period = _period(sections, usage)
+    period = _period(labels, usage)
     if period.start is None:
         issues.append(QualityIssue("period_missing", "No reporting period found in the title block."))
     actions = merge_actions(summary, detail, issues)
     language = sections.language_votes.most_common(1)[0][0] if sections.language_votes else "en"
     title = _title(sections, usage)
-    prepared_by = _label_value(sections.title_block, "prepared_by", usage)
+    prepared_by = _label_value(labels, "prepared_by", usage)
     synopsis = _synopsis(sections, usage)
     _mark_metadata(sections, usage)
     return Report(
@@ -93,24 +95,40 @@ def _synopsis(sections: Sections, usage: Usage) -> list[SynopsisParagraph]:
 def _mark_metadata(sections: Sections, usage: Usage) -> None:
     """Title-block lines that say who, when and for which group (date, "Parties of ...")."""
     templates = reference().templates
-    for paragraph in sections.title_block:
-        if templates.matches("metadata", fold(paragraph.text)):
+    for paragraph, folded in zip(sections.title_block, sections.title_folded, strict=True):
+        if templates.matches("metadata", folded):
             usage.mark("metadata", paragraph)
 
 
-def _label_value(paragraphs: list[RawParagraph], key: str, usage: Usage) -> str | None:
+class _LabelLines:
+    """The title block's lines squashed and folded once (`fold_with_map`) for the three labels
+    read from them (Party, period, author), as far as the reading goes."""
+
+    def __init__(self, paragraphs: list[RawParagraph]) -> None:
+        self._paragraphs = paragraphs
+        self._read: list[tuple[RawParagraph, str, str, Sequence[int]]] = []
+
+    def __iter__(self) -> Iterator[tuple[RawParagraph, str, str, Sequence[int]]]:
+        for i, paragraph in enumerate(self._paragraphs):
+            if i == len(self._read):
+                text = squash(paragraph.text)
+                self._read.append((paragraph, text, *fold_with_map(text)))
+            yield self._read[i]
+
+
+def _label_value(lines: _LabelLines, key: str, usage: Usage) -> str | None:
     """The value of a "Label: value" line of the title block, in its original spelling."""
     templates = reference().templates
-    for paragraph in paragraphs:
-        value = templates.value(key, paragraph.text)
+    for paragraph, text, folded, origin in lines:
+        value = templates.value_in(key, text, folded, origin)
         if value is not None:
             usage.mark("metadata", paragraph)
             return value
     return None
 
 
-def _party(path: str, sections: Sections, usage: Usage) -> Party:
-    name = _label_value(sections.title_block, "party_label", usage)
+def _party(path: str, sections: Sections, labels: _LabelLines, usage: Usage) -> Party:
+    name = _label_value(labels, "party_label", usage)
     if name is None:
         if not sections.headings_found and not sections.tables:
             raise ReportStructureError(
@@ -134,8 +152,9 @@ def _meeting(
 ) -> Meeting:
     """The meeting from "Prepared for the NNth meeting", an annex stamp, or the title."""
     templates = reference().templates
-    for paragraph in sections.title_block:
-        hit = templates.first_match("prepared_for", fold(paragraph.text))
+    title = list(zip(sections.title_block, sections.title_folded, strict=True))
+    for paragraph, folded in title:
+        hit = templates.first_match("prepared_for", folded)
         if hit:
             number = int(hit[1]["number"])
             usage.mark("metadata", paragraph)
@@ -146,8 +165,8 @@ def _meeting(
             number = int(match["number"])
             usage.mark("metadata", paragraph)
             return Meeting(f"SC{number}", number, found_in=squash(paragraph.text))
-    for paragraph in sections.title_block:
-        match = templates.title_meeting.search(fold(paragraph.text))
+    for paragraph, folded in title:
+        match = templates.title_meeting.search(folded)
         if match:
             number = int(match["number"])
             issues.append(QualityIssue(
@@ -164,15 +183,15 @@ def _meeting(
     )
 
 
-def _period(sections: Sections, usage: Usage) -> Period:
-    value = _label_value(sections.title_block, "period_label", usage)
+def _period(labels: _LabelLines, usage: Usage) -> Period:
+    value = _label_value(labels, "period_label", usage)
     return parse_period(value) if value else Period(None, None)
 
 
 def _title(sections: Sections, usage: Usage) -> str:
     templates = reference().templates
-    for paragraph in sections.title_block:
-        if templates.first_match("report_title", fold(paragraph.text)):
+    for paragraph, folded in zip(sections.title_block, sections.title_folded, strict=True):
+        if templates.first_match("report_title", folded):
             usage.mark("metadata", paragraph)
             return squash(paragraph.text)
     if sections.title_block:
@@ -234,7 +253,10 @@ def merge_actions(summary: TableRead, detail: TableRead, issues: list[QualityIss
 
 def _code_sort_key(code: str) -> tuple:
     """Sort "1.2" before "1.10", letters before numbers within a part."""
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[.)]", code) if p)
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in _CODE_PARTS.split(code) if p)
+
+
+_CODE_PARTS = re.compile(r"[.)]")
 
 
 def _merge_one(code: str, b: Entry | None, c: Entry | None, issues: list[QualityIssue]) -> Action:

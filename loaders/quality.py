@@ -12,7 +12,7 @@ from collections import Counter
 from functools import cache
 
 from loaders.models import QualityIssue, Report
-from loaders.reference import reference
+from loaders.reference import alternation, reference
 from loaders.textutil import fold, split_sentences
 
 _WINDOW_WORDS = 8
@@ -24,7 +24,7 @@ def _number(token: str) -> int | None:
 
 @cache
 def _count_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    words = "|".join(sorted(map(re.escape, reference().number_words), key=len, reverse=True))
+    words = alternation(sorted(reference().number_words, key=lambda w: len(re.escape(w)), reverse=True))
     number = rf"(?<![\w.,])(?:\d{{1,3}}|{words})(?![\w]|[.,]\d)"
     out_of = rf"(?P<n>{number})\s+(?:out of(?: the)?|of the|des|sur(?: les)?|de las|de los|de)\s+(?P<m>{number})"
     return re.compile(number), re.compile(out_of)

@@ -18,7 +18,8 @@ import yaml
 
 from loaders.errors import ReferenceDataError, SideFileError
 from loaders.models import Party
-from loaders.textutil import fold, fold_with_map, squash
+from loaders.templates import Templates, compile_all
+from loaders.textutil import fold
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
@@ -55,56 +56,10 @@ class RatingLookup:
     code: str | None = None
 
 
-@dataclass(frozen=True)
-class Templates:  # noqa: PLW1641 - the cached_property below needs a __dict__
-    """Compiled patterns of the template wording, per language (see template_text.yaml)."""
+_BLANK, _PLACEHOLDER, _UNKNOWN = RatingLookup("blank"), RatingLookup("placeholder"), RatingLookup("unknown")
 
-    by_language: dict[str, dict[str, list[re.Pattern[str]]]]
-    annex_stamp: re.Pattern[str]
-    title_meeting: re.Pattern[str]
-    rating_placeholders: frozenset[str]
-    pillar_placeholders: frozenset[str]
-    instructions: list[re.Pattern[str]]
 
-    def patterns(self, key: str) -> list[tuple[str, re.Pattern[str]]]:
-        """Every language's patterns for one key, tagged with the language."""
-        return [(lang, p) for lang, keys in self.by_language.items() for p in keys.get(key, [])]
-
-    def matches(self, key: str, folded: str) -> bool:
-        """Whether any language's pattern for ``key`` is found in folded text."""
-        return self._combined(key).search(folded) is not None
-
-    @cached_property
-    def _combined_cache(self) -> dict[str, re.Pattern[str]]:
-        return {}
-
-    def _combined(self, key: str) -> re.Pattern[str]:
-        if key not in self._combined_cache:
-            parts = [re.sub(r"\(\?P<\w+>", "(?:", p.pattern) for _, p in self.patterns(key)]
-            self._combined_cache[key] = re.compile("|".join(f"(?:{p})" for p in parts) or "(?!)",
-                                                   re.IGNORECASE | re.MULTILINE)
-        return self._combined_cache[key]
-
-    def value(self, key: str, text: str) -> str | None:
-        """The ``value`` group of a key's first matching pattern, in the text's own spelling.
-
-        "Reporting period: November 2014 – September 2015" -> "November 2014 – September 2015".
-        """
-        text = squash(text)
-        folded, origin = fold_with_map(text)
-        for _, pattern in self.patterns(key):
-            match = pattern.search(folded)
-            if match and match.start("value") < len(origin):
-                return squash(text[origin[match.start("value")]:]) or None
-        return None
-
-    def first_match(self, key: str, text: str) -> tuple[str, re.Match[str]] | None:
-        """The first (language, match) of a key's patterns in folded ``text``."""
-        for lang, pattern in self.patterns(key):
-            match = pattern.search(text)
-            if match:
-                return lang, match
-        return None
+_REMEMBERED_NAMES = 4096  # pillar names whose standard pillar is kept
 
 
 class Reference:
@@ -122,6 +77,7 @@ class Reference:
         ]
         self.quality_codes = {r["issue_code"]: r for r in read_csv("quality_issue_codes.csv")}
         self.templates = _load_templates()
+        self._standard_pillars: dict[str, str | None] = {}
 
     def _load_rating_labels(self) -> dict[str, str]:
         labels: dict[str, str] = {}
@@ -153,19 +109,24 @@ class Reference:
         """Classify a rating label: a canonical code, a placeholder, blank, or unknown."""
         key = label_key(label)
         if not key or key in {"n a", "na", "none"}:
-            return RatingLookup("blank")
+            return _BLANK
         if key in self._rating_labels:
-            return RatingLookup("rating", self._rating_labels[key])
+            return self._lookups[self._rating_labels[key]]
         if key in self.templates.rating_placeholders:
-            return RatingLookup("placeholder")
+            return _PLACEHOLDER
         # A word broken across lines in a narrow column ("Substantielleme nt réalisé"): the same
         # letters without spaces. Placeholders first, so one is never read as a rating.
         squeezed = key.replace(" ", "")
         if squeezed in self._squeezed_placeholders:
-            return RatingLookup("placeholder")
+            return _PLACEHOLDER
         if squeezed in self._squeezed_labels:
-            return RatingLookup("rating", self._squeezed_labels[squeezed])
-        return RatingLookup("unknown")
+            return self._lookups[self._squeezed_labels[squeezed]]
+        return _UNKNOWN
+
+    @cached_property
+    def _lookups(self) -> dict[str, RatingLookup]:
+        """One lookup per rating code, shared (they are frozen): a table reads hundreds of labels."""
+        return {code: RatingLookup("rating", code) for code in self.ratings}
 
     def rating_label_keys(self) -> list[str]:
         """Every known rating label, folded ("on track", "en bonne voie")."""
@@ -181,8 +142,7 @@ class Reference:
 
     @cached_property
     def _rating_label_re(self) -> re.Pattern[str]:
-        keys = sorted(self._rating_labels, key=len, reverse=True)
-        return re.compile(r"\b(?:" + "|".join(re.escape(k) for k in keys) + r")\b")
+        return re.compile(r"\b(?:" + alternation(sorted(self._rating_labels, key=len, reverse=True)) + r")\b")
 
     def rating_in_text(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, code) of every rating label in folded ``text`` (longest label wins)."""
@@ -207,8 +167,12 @@ class Reference:
         """The standard pillar a Party's pillar name maps to, when the mapping is clear."""
         if not name:
             return None
-        key = fold(name)
-        return next((code for code, pattern in self.pillars if pattern.search(key)), None)
+        if name not in self._standard_pillars:  # every action of a pillar asks again
+            if len(self._standard_pillars) >= _REMEMBERED_NAMES:
+                self._standard_pillars.clear()
+            key = fold(name)
+            self._standard_pillars[name] = next((code for code, pattern in self.pillars if pattern.search(key)), None)
+        return self._standard_pillars[name]
 
     def check_issue_code(self, code: str) -> None:
         """Fail loudly on a quality issue code missing from quality_issue_codes.csv."""
@@ -216,23 +180,31 @@ class Reference:
             raise ReferenceDataError(f"quality issue code {code!r} not in quality_issue_codes.csv")
 
 
-def _compile(patterns: list[str]) -> list[re.Pattern[str]]:
-    return [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in patterns]
+def alternation(words: list[str]) -> str:
+    """A regular expression for any of ``words`` (literal text), tried in the given order, grouped
+    by first character: "o(?:n track|ngoing)|e(?:n curso)". Where a word may start, only the words
+    that start with its character are tried (the others could not match there), in the same
+    order: a match is the one of the plain alternation, found about twice as fast. (For a
+    pattern compiled without IGNORECASE: with it, "On" and "on" could both match at one place.)"""
+    by_first: dict[str, list[str]] = {}
+    for word in words:
+        by_first.setdefault(word[:1], []).append(re.escape(word[1:]))
+    return "|".join(re.escape(first) + "(?:" + "|".join(rests) + ")" for first, rests in by_first.items())
 
 
 def _load_templates() -> Templates:
     with (REFERENCE_DIR / "template_text.yaml").open(encoding="utf-8") as handle:
-        raw = yaml.safe_load(handle)
+        raw = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml: 10x faster
     return Templates(
         by_language={
-            lang: {key: _compile(pats) for key, pats in keys.items()}
+            lang: {key: compile_all(pats) for key, pats in keys.items()}
             for lang, keys in raw["languages"].items()
         },
         annex_stamp=re.compile(raw["annex_stamp"], re.IGNORECASE),
         title_meeting=re.compile(raw["title_meeting"], re.IGNORECASE),
         rating_placeholders=frozenset(label_key(p) for p in raw["rating_placeholders"]),
         pillar_placeholders=frozenset(label_key(p) for p in raw["pillar_placeholders"]),
-        instructions=_compile(raw["instructions"]),
+        instructions=compile_all(raw["instructions"]),
     )
 
 

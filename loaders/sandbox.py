@@ -27,7 +27,6 @@ import select
 import signal
 import struct
 import subprocess
-import sys
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -36,14 +35,17 @@ from typing import Any, NamedTuple
 
 from loaders import errors
 from loaders.errors import BadInputError, LoaderError, ReportLoadError
+from loaders.sandbox_spawn import (
+    DEFAULT_MEMORY_MB,
+    DEFAULT_SECONDS,
+    MEMORY_ENV,
+    SECONDS_ENV,
+    adopt,
+    caps_from_env,
+    spawn,
+)
 
-DEFAULT_MEMORY_MB = 1024
-DEFAULT_SECONDS = 60.0
-MEMORY_ENV = "NIAP_PARSE_MEMORY_MB"
-SECONDS_ENV = "NIAP_PARSE_SECONDS"
 DEBUG_ENV = "NIAP_DEBUG"
-PARENT_ENV = "NIAP_PARSE_PARENT"
-_PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FRAME_HEADER = struct.Struct("!Q")
 _START_SECONDS = 60.0  # the child's imports: seconds on a slow machine, never a minute
 
@@ -56,19 +58,9 @@ class Limits:
     seconds: float = DEFAULT_SECONDS
 
 
-def _positive(name: str, default: float) -> float:
-    raw = os.environ.get(name, "")
-    try:
-        value = float(raw) if raw else default
-    except ValueError:
-        return default
-    return value if value > 0 else default
-
-
 def limits_from_env() -> Limits:
     """``$NIAP_PARSE_MEMORY_MB`` and ``$NIAP_PARSE_SECONDS``, or the defaults (1024 MB, 60 s)."""
-    return Limits(memory_mb=int(_positive(MEMORY_ENV, DEFAULT_MEMORY_MB)), seconds=_positive(SECONDS_ENV,
-                                                                                             DEFAULT_SECONDS))
+    return Limits(*caps_from_env())
 
 
 class Parsed(NamedTuple):
@@ -133,13 +125,8 @@ class ParseWorker:
     # The child ------------------------------------------------------------------------
 
     def _start(self) -> subprocess.Popen[bytes]:
-        env = {**os.environ, MEMORY_ENV: str(self.limits.memory_mb), SECONDS_ENV: str(self.limits.seconds),
-               PARENT_ENV: str(os.getpid())}
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_PROJECT_ROOT), env.get("PYTHONPATH", "")) if p)
-        process = subprocess.Popen(
-            [sys.executable, "-c", "from loaders.sandbox_child import serve; serve()"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, close_fds=True,
-        )
+        caps = (self.limits.memory_mb, self.limits.seconds)
+        process = adopt(caps) or spawn(caps)
         try:
             ready = self._receive(process, time.monotonic() + _START_SECONDS)
         except (_ChildDied, _TimedOut):

@@ -15,7 +15,8 @@ from contextlib import suppress
 from pathlib import Path
 
 from loaders.errors import BadInputError, LoaderError
-from loaders.sandbox import DEBUG_ENV, FRAME_HEADER, MEMORY_ENV, PARENT_ENV, SECONDS_ENV, Limits
+from loaders.sandbox import DEBUG_ENV, FRAME_HEADER, Limits
+from loaders.sandbox_spawn import MEMORY_ENV, PARENT_ENV, SECONDS_ENV
 
 
 def _one_line(text: str, limit: int = 160) -> str:
@@ -107,7 +108,7 @@ def serve() -> None:
     while True:
         request = _receive_blocking(requests)
         if request is None:
-            return
+            os._exit(0)  # nothing to tidy up (replies are unbuffered): skip the interpreter's teardown
         path, max_bytes = request
         _reset_peak()
         reply = read_untrusted(Path(path), max_bytes=max_bytes, limits=limits)

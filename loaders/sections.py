@@ -49,6 +49,7 @@ class Sections:
     """The parts of a report, in document order."""
 
     title_block: list[RawParagraph] = field(default_factory=list)
+    title_folded: list[str] = field(default_factory=list)  # the title block's texts folded, in order
     body: list[BodyParagraph] = field(default_factory=list)
     tables: list[PlacedTable] = field(default_factory=list)
     headings_found: list[str] = field(default_factory=list)
@@ -57,22 +58,36 @@ class Sections:
 
 def is_heading_like(paragraph: RawParagraph) -> bool:
     """Set apart as a heading: a heading style, bold, all capitals or numbered."""
-    letters = [c for c in paragraph.text if c.isalpha()]
-    return (paragraph.heading or paragraph.bold or bool(letters) and all(c.isupper() for c in letters)
+    return (paragraph.heading or paragraph.bold or all_capitals(paragraph.text)
             or bool(_NUMBERED.match(paragraph.text)))
 
 
-def part_of(paragraph: RawParagraph, current: str) -> tuple[str, str] | None:
-    """(part, language) when the paragraph is a part heading, else None."""
+def all_capitals(text: str) -> bool:
+    """Whether a text has letters and every one is a capital (a letter without case is not one)."""
+    if text.isascii():  # every ASCII letter has a case: str.isupper tells, without a list of letters
+        return text.isupper()
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+_PART_KEYS = ("part_a", "part_b", "part_c")
+_SECTION_KEYS = ("section_a", "section_b", "section_c", "section_end")
+
+
+def part_of(paragraph: RawParagraph, current: str, folded: str | None = None) -> tuple[str, str] | None:
+    """(part, language) when the paragraph is a part heading, else None (``folded``: its text
+    folded, when the caller has it)."""
     templates = reference().templates
-    folded = fold(paragraph.text)
+    folded = fold(paragraph.text) if folded is None else folded
     if len(folded) > 160 or paragraph.bullet:
         return None
-    for part in ("a", "b", "c"):
-        hit = templates.first_match(f"part_{part}", folded)
-        if hit:
-            return part.upper(), hit[0]
-    if len(folded) > 100 or not is_heading_like(paragraph):
+    # One search for all the keys of a step rules out most paragraphs.
+    if templates.matches_any(_PART_KEYS, folded):
+        for part in ("a", "b", "c"):
+            hit = templates.first_match(f"part_{part}", folded)
+            if hit:
+                return part.upper(), hit[0]
+    if len(folded) > 100 or not is_heading_like(paragraph) or not templates.matches_any(_SECTION_KEYS, folded):
         return None
     marked = bool(_NUMBERED.match(paragraph.text)) or paragraph.text.upper() == paragraph.text
     for part in ("a", "b", "c"):
@@ -102,7 +117,8 @@ def split_sections(raw: RawReport, usage: Usage) -> Sections:
             previous_was_table = True
             continue
         previous_was_table = False
-        found = part_of(block, part)
+        folded = fold(block.text)
+        found = part_of(block, part, folded)
         if found:
             part, language = found
             sections.headings_found.append(part)
@@ -113,6 +129,7 @@ def split_sections(raw: RawReport, usage: Usage) -> Sections:
             continue
         if not started:
             sections.title_block.append(block)
+            sections.title_folded.append(folded)
             title_indices.append(index)
             continue
         is_sub = part == "A" and is_heading_like(block) and len(block.text) < 80 and not block.bullet
@@ -128,12 +145,15 @@ def split_sections(raw: RawReport, usage: Usage) -> Sections:
 def _vote_language(raw: RawReport, sections: Sections) -> None:
     """Count template cues per language in the title block and the tables' first rows."""
     templates = reference().templates
-    texts = [fold(p.text) for p in sections.title_block]
+    texts = list(sections.title_folded)
     for placed in sections.tables:
         if placed.table.rows and not placed.follows_table:
             texts.extend(fold(c.text) for c in placed.table.rows[0].cells)
-    keys = ("report_title", "party_label", "period_label", "prepared_for", "prepared_by")
-    for key in (*keys, "summary_header", "detail_header"):
-        for language, pattern in templates.patterns(key):
-            if any(pattern.search(t) for t in texts):
+    texts = list(dict.fromkeys(texts))  # a text matches once however often it comes (empty cells)
+    keys = ("report_title", "party_label", "period_label", "prepared_for", "prepared_by",
+            "summary_header", "detail_header")
+    found = set().union(*(templates.found(keys, t) for t in texts))
+    for key in keys:
+        for i, (language, _) in enumerate(templates.patterns(key)):
+            if (key, i) in found:  # a pattern found in any of the texts is a vote for its language
                 sections.language_votes[language] += 1

@@ -38,7 +38,9 @@ class PillarRef:
 
 def clean_label(text: str) -> str:
     """A label without brackets, asterisks or extra spaces: "[ON TRACK]" -> "ON TRACK"."""
-    return squash(re.sub(r"[\[\]*]", " ", text))
+    if "[" in text or "]" in text or "*" in text:  # three replaces beat a substitution or str.translate
+        text = text.replace("[", " ").replace("]", " ").replace("*", " ")
+    return squash(text)
 
 
 def parse_pillar(text: str) -> PillarRef:
@@ -70,6 +72,8 @@ def action_start(text: str) -> re.Match[str] | None:
 
 
 _NEXT_IN_PILLAR = re.compile(r"\s(?=(\d{1,2})\.(\d{1,2})\s+[A-ZÀ-Ý])")
+_NUMBERED_CODE = re.compile(r"\d{1,2}\.\d{1,2}")
+_CODE_INSIDE = re.compile(rf"(?:^|\s){ACTION_CODE}\.?[\s\[(]")
 
 
 def _split_run_together(piece: str) -> list[str]:
@@ -79,8 +83,8 @@ def _split_run_together(piece: str) -> list[str]:
     "No. 020 PR. MAFF" or a number inside a title stays whole.
     """
     start = _ACTION_START.match(piece)
-    if not start or not re.fullmatch(r"\d{1,2}\.\d{1,2}", start["code"]):
-        return [piece]
+    if not start or not _NUMBERED_CODE.fullmatch(start["code"]) or piece.find(".", start.end()) < 0:
+        return [piece]  # (a next code has its full stop: most titles need no search)
     major, minor = (int(x) for x in start["code"].split("."))
     for match in _NEXT_IN_PILLAR.finditer(piece, start.end()):
         if int(match[1]) == major and int(match[2]) > minor:
@@ -91,7 +95,7 @@ def _split_run_together(piece: str) -> list[str]:
 def leading_text(cell: RawCell) -> str:
     """Text before the cell's first action code: the end of a title cut by a page break."""
     text = " ".join(p.text for p in cell.paragraphs).strip()
-    start = re.search(rf"(?:^|\s){ACTION_CODE}\.?[\s\[(]", text)
+    start = _CODE_INSIDE.search(text)
     return (text[: start.start()] if start else text).strip()
 
 

@@ -41,13 +41,14 @@ from loaders.table_cells import (
     title_of,
 )
 from loaders.table_shapes import (
+    Row,
     RowLayout,
     Shape,
-    code_column,
     is_header_row,
     is_pillar_row,
     rating_columns,
     row_signature,
+    rows_of,
     table_shape,
 )
 from loaders.textutil import fold, join_lines, squash
@@ -130,45 +131,48 @@ def read_tables(tables: list[PlacedTable], usage: Usage) -> TablesRead:
     matrix = _MatrixState()
     rows: _RowState | None = None
     for placed in tables:
-        shape, continues = table_shape(placed, previous)
+        piece = rows_of(placed.table)
+        shape, continues = table_shape(placed, previous, piece)
         previous = shape
         if shape is None:
             continue
         if shape.kind == "matrix":
             if not continues:
                 matrix = _MatrixState()
-            _read_matrix(placed.table, matrix, out.summary, usage, continues=continues)
+            _read_matrix(placed.table, piece, matrix, out.summary, usage, continues=continues)
             continue
         if not continues or rows is None:
             rows = _RowState(shape.layout, shape.is_detail)
             out.detail_tables += shape.is_detail
         rows.layout = shape.layout
-        _read_rows(placed.table, rows, out.detail if shape.is_detail else out.summary, usage)
+        _read_rows(placed.table, piece, rows, out.detail if shape.is_detail else out.summary, usage)
     return out
 
 
-def _read_matrix(table: RawTable, state: _MatrixState, read: TableRead, usage: Usage, *, continues: bool) -> None:
+def _read_matrix(table: RawTable, rows: list[Row], state: _MatrixState, read: TableRead, usage: Usage, *,
+                 continues: bool) -> None:
     """Part B: one row per pillar, one column per rating, actions listed in the cells.
 
     In a piece that continues a table after a page break, a first row whose pillar cell
     is not a new pillar ("analysis]") finishes the pillar name the page cut.
     """
     first_row = continues
-    for row in table.rows:
-        if code_column(row) is None:
-            header = rating_columns(row)
+    for view in rows:
+        row = view.raw
+        if view.code is None:
+            header = rating_columns(view)
             if header:
                 state.columns = header
                 usage.mark("heading", row)
                 continue
-            if not state.columns or is_header_row(row, set()) or reference().templates.matches(
-                    "summary_header", row_signature(row)):
+            if not state.columns or is_header_row(view, set()) or reference().templates.matches(
+                    "summary_header", row_signature(view)):
                 usage.mark("heading", row)
                 continue
         if not state.columns:
             continue
         pillar_column = min(set(range(len(row.cells))) - set(state.columns), default=None)
-        first = row.cell(pillar_column).text
+        first = view.text(pillar_column)
         if first and not action_start(first):
             if first_row and state.pillar.name and not starts_pillar(first):
                 _finish_pillar_name(state.pillar, first)
@@ -177,6 +181,8 @@ def _read_matrix(table: RawTable, state: _MatrixState, read: TableRead, usage: U
             usage.mark("heading", row.cell(pillar_column))
         first_row = False
         for index, (label, lookup) in state.columns.items():
+            if not view.text(index):  # an empty cell lists nothing
+                continue
             cell = row.cell(index)
             orphan = leading_text(cell)
             if orphan and index in state.last_in_column:  # a title continued after a page break
@@ -198,77 +204,87 @@ def _finish_pillar_name(pillar: PillarRef, more: str) -> None:
     pillar.name = squash(f"{pillar.name} {clean_label(more)}").strip(" –—-:")
 
 
-def _read_rows(table: RawTable, state: _RowState, read: TableRead, usage: Usage) -> None:
+def _read_rows(table: RawTable, rows: list[Row], state: _RowState, read: TableRead, usage: Usage) -> None:
     """Action tables: action rows, header rows, pillar rows and continuation rows."""
     layout = state.layout
     ref = reference()
-    for row in table.rows:
-        code_cell = row.cell(layout.code)
-        start = action_start(code_cell.text)
+    for view in rows:
+        row = view.raw
+        code_text = view.text(layout.code)
+        start = action_start(code_text)
         rating_cell = row.cell(layout.rating)
-        notes_cell = layout.notes_cell(row) if state.is_detail else RawCell(raw="")
-        here = where(table, row)
+        notes_cell = layout.notes_cell(row) if state.is_detail else _NO_NOTES
         if start:
-            _pillar_from_left(row, layout, state, usage)
-            title_text = code_cell.text[start.end():]
+            here = where(table, row)
+            _pillar_from_left(view, layout, state, usage)
+            title_text = code_text[start.end():]
             if layout.title != layout.code:
-                title_text = f"{title_text} {row.cell(layout.title).text}"
+                title_text = f"{title_text} {view.text(layout.title)}"
             title, priority = title_of(title_text)
-            label = clean_label(rating_cell.text)
+            label = clean_label(view.text(layout.rating))
             state.current = Entry(code=start["code"], title=title, pillar=state.pillar, rating_label=label,
                                   rating=ref.rating(label), is_priority=priority, provenance=here)
             read.add(state.current)
-            usage.mark("title", code_cell, row.cell(layout.title))
+            usage.mark("title", row.cell(layout.code), row.cell(layout.title))
             usage.mark("rating", rating_cell)
             add_notes(state.current, notes_cell, here, usage)
             continue
-        if not any(c.text for c in row.cells):
+        if not any(view.texts):
             continue
-        if is_header_row(row, state.headers):
-            state.headers.add(row_signature(row))
+        if is_header_row(view, state.headers):
+            state.headers.add(row_signature(view))
             usage.mark("heading", row)
             continue
-        rating_empty = not clean_label(rating_cell.text)
+        rating_empty = not clean_label(view.text(layout.rating))
         if state.current is not None and rating_empty and notes_cell.text:
-            _continue_row(row, state, here, notes_cell, usage)
-        elif is_pillar_row(row):
-            state.pillar, state.current = parse_pillar(next(c.text for c in row.cells if c.text)), None
+            _continue_row(view, state, where(table, row), notes_cell, usage)
+        elif is_pillar_row(view):
+            state.pillar, state.current = parse_pillar(next(t for t in view.texts if t)), None
             usage.mark("heading", row)
         elif state.current is not None and rating_empty:
-            _continue_row(row, state, here, notes_cell, usage)
+            _continue_row(view, state, where(table, row), notes_cell, usage)
 
 
-def _pillar_from_left(row: RawRow, layout: RowLayout, state: _RowState, usage: Usage) -> None:
+_NO_NOTES = RawCell(raw="")  # the notes of a row of a table without a notes column
+
+
+def _pillar_from_left(row: Row, layout: RowLayout, state: _RowState, usage: Usage) -> None:
     """A pillar cell left of the code (merged down over its actions: empty on later rows)."""
     for j in range(min(layout.code, layout.title)):
-        text = row.cell(j).text
+        text = row.text(j)
         if text:
             if state.pillar.name and text[:1].islower() and not starts_pillar(text):
                 _finish_pillar_name(state.pillar, text)  # the rest of a pillar name cut by a page break
             else:
                 state.pillar = parse_pillar(text)
-            usage.mark("heading", row.cell(j))
+            usage.mark("heading", row.raw.cell(j))
 
 
-def _continue_row(row: RawRow, state: _RowState, here: str, notes_cell: RawCell, usage: Usage) -> None:
+def _continue_row(row: Row, state: _RowState, here: str, notes_cell: RawCell, usage: Usage) -> None:
     """The rest of an action cut by a page break: more title and more notes."""
     current = state.current
     layout = state.layout
     columns = sorted({layout.code, layout.title})
-    more_text = " ".join(row.cell(j).text for j in columns).strip()
+    more_text = " ".join(row.text(j) for j in columns).strip()
     if more_text:
         more, more_priority = title_of(more_text)
         current.title = squash(f"{current.title} {more}")
         current.is_priority = current.is_priority or more_priority
-        usage.mark("title", *(row.cell(j) for j in columns))
+        usage.mark("title", *(row.raw.cell(j) for j in columns))
     current.provenance += f"; {here}"
     add_notes(current, notes_cell, here, usage, continued=True)
+
+
+# A paragraph is the template's instruction when it begins with one ("Progress summary -
+# if required ..."): those are a line long, so only the paragraph's beginning is folded to
+# find out (not the whole of a note that fills a 3 MB cell).
+_INSTRUCTION_SPAN = 1000
 
 
 def add_notes(entry: Entry, cell: RawCell | Iterable, where: str, usage: Usage, *, continued: bool = False) -> None:
     """Add paragraphs as notes; after a page break, a first paragraph that is not a bullet
     finishes the note the previous page cut. Template instructions are kept apart."""
-    instructions = reference().templates.instructions
+    instructions = reference().templates.any_instruction
     paragraphs = cell.paragraphs if isinstance(cell, RawCell) else tuple(cell)
     for i, paragraph in enumerate(paragraphs):
         text = squash(paragraph.text)
@@ -279,7 +295,7 @@ def add_notes(entry: Entry, cell: RawCell | Iterable, where: str, usage: Usage, 
             entry.notes[-1] = Note(join_lines(last.text, text), last.is_comment, f"{last.provenance}; {where}")
             usage.mark("note", paragraph)
             continue
-        if any(p.match(fold(text)) for p in instructions):
+        if instructions.match(fold(text[:_INSTRUCTION_SPAN])):
             entry.instructions.append(text)
             usage.mark("template", paragraph)
             continue

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import time
 import zipfile
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from loaders import sandbox_spawn
 from loaders.build import report_files
-from tests.helpers import SAMPLE, edited_sample, run_cli
+from loaders.sandbox import Limits, ParseWorker
+from tests.helpers import ROOT, SAMPLE, edited_sample, run_cli
 
 
 def report_count(db: Path) -> int:
@@ -134,3 +139,46 @@ def test_build_is_idempotent(tmp_path: Path) -> None:
     assert f"{files} reports from {files} files" in first.stdout
     second = run_cli("build", "--db", str(db))
     assert second.returncode == 0 and report_count(db) == files
+
+
+def parse_children_of(pid: int) -> list[int]:
+    """Parse child processes still alive that a ``python -m loaders`` process started."""
+    marker = f"NIAP_PARSE_PARENT={pid}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker in (entry / "environ").read_bytes().split(b"\0"):
+                    found.append(int(entry.name))
+            except OSError:  # gone meanwhile, or not ours to read
+                pass
+    return found
+
+
+@pytest.mark.parametrize("args", [("parse", str(SAMPLE)), ("parse",), ("parse", "no/such/file.md"),
+                                  ("check", str(SAMPLE))])
+def test_the_parse_process_started_ahead_ends_with_the_command(args: tuple[str, ...]) -> None:
+    # `python -m loaders` starts its parse child first thing, before it even reads its
+    # arguments: a usage error or a missing file must not leave it running.
+    process = subprocess.Popen([sys.executable, "-m", "loaders", *args], cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    process.communicate(timeout=120)
+    deadline = time.monotonic() + 10
+    while parse_children_of(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert parse_children_of(process.pid) == []
+    assert process.returncode == (0 if args[-1] == str(SAMPLE) else 2)
+
+
+def test_a_worker_adopts_the_parse_process_started_ahead_only_with_the_same_caps() -> None:
+    sandbox_spawn.prestart()
+    started = sandbox_spawn._prestarted[1]
+    with ParseWorker() as worker:  # the caps of the environment, as prestart used
+        assert worker.read(SAMPLE).report.party.iso3 == "KHM"
+        assert worker._process.pid == started.pid
+    sandbox_spawn.prestart()
+    other = sandbox_spawn._prestarted[1]
+    with ParseWorker(Limits(memory_mb=900, seconds=30)) as worker:
+        assert worker.read(SAMPLE).report.party.iso3 == "KHM"
+        assert worker._process.pid != other.pid
+    assert other.poll() is not None  # the one not adopted was stopped
