@@ -197,7 +197,7 @@ def _load_templates() -> Templates:
         raw = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml: 10x faster
     return Templates(
         by_language={
-            lang: {key: compile_all(pats) for key, pats in keys.items()}
+            lang: {key: list(pats) for key, pats in keys.items()}  # compiled when first needed
             for lang, keys in raw["languages"].items()
         },
         annex_stamp=re.compile(raw["annex_stamp"], re.IGNORECASE),

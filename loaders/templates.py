@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TypeVar
 
+from loaders.errors import ReferenceDataError
 from loaders.textutil import fold_with_map, squash
 
 T = TypeVar("T")
@@ -23,9 +24,11 @@ _REMEMBERED_ANSWERS = 4096  # answers remembered per question, before they are f
 
 @dataclass(frozen=True)
 class Templates:  # noqa: PLW1641 - the cached_property below needs a __dict__
-    """Compiled patterns of the template wording, per language (see template_text.yaml)."""
+    """Patterns of the template wording, per language (see template_text.yaml), compiled
+    when first needed: a key's patterns one by one only once their union has matched (most
+    keys' never, for a report), so a fresh process does not compile them all."""
 
-    by_language: dict[str, dict[str, list[re.Pattern[str]]]]
+    by_language: dict[str, dict[str, list[str]]]
     annex_stamp: re.Pattern[str]
     title_meeting: re.Pattern[str]
     rating_placeholders: frozenset[str]
@@ -37,8 +40,13 @@ class Templates:  # noqa: PLW1641 - the cached_property below needs a __dict__
         found = self._patterns_cache.get(key)
         if found is None:
             found = self._patterns_cache[key] = tuple(
-                (lang, p) for lang, keys in self.by_language.items() for p in keys.get(key, []))
+                (lang, _compile(p)) for lang, keys in self.by_language.items() for p in keys.get(key, []))
         return found
+
+    def compile_every(self) -> int:
+        """Compile every pattern now (a bad one fails, naming it); the number compiled."""
+        keys = {key for keys in self.by_language.values() for key in keys}
+        return sum(len(self.patterns(key)) + bool(self._combined((key,))) for key in keys)
 
     def matches(self, key: str, folded: str) -> bool:
         """Whether any language's pattern for ``key`` is found in folded text."""
@@ -93,13 +101,14 @@ class Templates:  # noqa: PLW1641 - the cached_property below needs a __dict__
         """One pattern that matches where any pattern of the keys does (named groups dropped)."""
         combined = self._combined_cache.get(keys)
         if combined is None:
-            combined = self._combined_cache[keys] = union([p for key in keys for _, p in self.patterns(key)])
+            combined = self._combined_cache[keys] = union(
+                [p for key in keys for keys_of in self.by_language.values() for p in keys_of.get(key, [])])
         return combined
 
     @cached_property
     def any_instruction(self) -> re.Pattern[str]:
         """One pattern that matches (at the start) where any of `instructions` does."""
-        return union(self.instructions)
+        return union([p.pattern for p in self.instructions])
 
     def value(self, key: str, text: str) -> str | None:
         """The ``value`` group of a key's first matching pattern, in the text's own spelling.
@@ -130,12 +139,19 @@ class Templates:  # noqa: PLW1641 - the cached_property below needs a __dict__
         return None
 
 
-def union(patterns: list[re.Pattern[str]]) -> re.Pattern[str]:
+def union(patterns: list[str]) -> re.Pattern[str]:
     """One pattern that matches where any of ``patterns`` does (their named groups dropped)."""
-    parts = [re.sub(r"\(\?P<\w+>", "(?:", p.pattern) for p in patterns]
-    return re.compile("|".join(f"(?:{p})" for p in parts) or "(?!)", re.IGNORECASE | re.MULTILINE)
+    parts = [re.sub(r"\(\?P<\w+>", "(?:", p) for p in patterns]
+    return _compile("|".join(f"(?:{p})" for p in parts) or "(?!)")
 
 
 def compile_all(patterns: list[str]) -> list[re.Pattern[str]]:
     """Template wording, compiled to match case-insensitively, line by line."""
-    return [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in patterns]
+    return [_compile(p) for p in patterns]
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, re.IGNORECASE | re.MULTILINE)
+    except re.error as e:
+        raise ReferenceDataError(f"template_text.yaml: bad pattern {pattern!r}: {e}") from e

@@ -145,6 +145,8 @@ def test_a_filter_goes_into_the_url_and_the_url_reproduces_the_view(browser: Bro
     expect(chart(page, BY_PARTY).locator(".gtitle")).to_contain_text("2017+ scale via the crosswalk")
     titles = page.locator(".js-plotly-plot .gtitle")
     expect(titles.filter(has_text="2017+ scale via the crosswalk")).to_have_count(3)  # every rating chart redrawn
+    # the page's last chart draws after the rating charts: wait for it before reading the titles
+    expect(titles.filter(has_text="by Party across meetings")).to_have_count(1, timeout=RENDER_TIMEOUT_MS)
     shown = (y_labels(page, BY_PARTY), chart_titles(page))
     assert shown[0] == [KHM_LATEST] != before
 

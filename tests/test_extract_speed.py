@@ -26,6 +26,7 @@ from loaders.formats import read_raw
 from loaders.lexicon import lexicon
 from loaders.lexicon_patterns import literal_starts, search_starts
 from loaders.pipeline import collector_paused, finish, read_report
+from loaders.reference import reference
 from loaders.spans import Cover
 from loaders.textutil import _FOLD_CHAR, fold, fold_with_map, split_sentences, squash
 from tests.helpers import ROOT, edited_sample
@@ -239,3 +240,8 @@ def test_text_chars_counts_what_a_regex_counts() -> None:
     for _ in range(5000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
         assert text_chars(text) == len(re.sub(r"\W+", "", text)), repr(text)
+
+
+def test_every_pattern_of_the_template_compiles() -> None:
+    # Template patterns are compiled when first needed at run time; this compiles them all.
+    assert reference().templates.compile_every() > 100
