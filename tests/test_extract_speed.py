@@ -20,6 +20,7 @@ import pytest
 
 from bench.floors import tag  # the same tagging as the benchmark's 3 MB cell
 from loaders import lexicon as lexicon_module
+from loaders import textutil
 from loaders.coverage import text_chars
 from loaders.extract import read_sentence
 from loaders.formats import read_raw
@@ -245,3 +246,14 @@ def test_text_chars_counts_what_a_regex_counts() -> None:
 def test_every_pattern_of_the_template_compiles() -> None:
     # Template patterns are compiled when first needed at run time; this compiles them all.
     assert reference().templates.compile_every() > 100
+
+
+def test_sentence_ends_are_found_where_a_look_behind_finds_them() -> None:
+    # textutil matches the stop instead of looking behind for it (faster); the ends must not move.
+    behind = re.compile(r"(?<=[.!?])\s+(?=[\"'“«(]?[A-ZÀ-ÖØ-Þ0-9])")
+    rng = random.Random(15)
+    alphabet = ["a", "B", "1", ".", "!", "?", " ", "  ", "\u00a0", "\n", "«", "“", "(", "É", "x."]
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 20)))
+        assert [(m.start(1), m.end()) for m in textutil._SENTENCE_END.finditer(text)] == \
+            [m.span() for m in behind.finditer(text)], repr(text)
