@@ -182,3 +182,17 @@ def test_a_worker_adopts_the_parse_process_started_ahead_only_with_the_same_caps
         assert worker.read(SAMPLE).report.party.iso3 == "KHM"
         assert worker._process.pid != other.pid
     assert other.poll() is not None  # the one not adopted was stopped
+
+
+@pytest.mark.parametrize("command", ["check", "parse"])
+def test_a_full_disk_on_standard_output_is_one_error_line(command: str) -> None:
+    # With buffered output (no PYTHONUNBUFFERED), a short output fails only when it is
+    # flushed at the end, after the command itself returned.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    with Path("/dev/full").open("w") as full:
+        result = subprocess.run([sys.executable, "-m", "loaders", command, str(SAMPLE)], cwd=ROOT, env=env,
+                                stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: ")
+    assert "No space left on device" in result.stderr
