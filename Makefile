@@ -26,9 +26,10 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-# Bytecode of the project's own modules, written once: every `python -m loaders` and the
-# parse child would otherwise compile them again where PYTHONDONTWRITEBYTECODE is set.
-BYTECODE = $(PY) -m compileall -q -j 0 loaders dashboard >/dev/null
+# Bytecode of the project's own modules, and the compiled regular expressions of the
+# reference data (loaders/regex_cache.py), written once: every `python -m loaders` and the
+# parse child would otherwise compile them again (PYTHONDONTWRITEBYTECODE may be set).
+BYTECODE = $(PY) -m compileall -q -j 0 loaders dashboard >/dev/null && $(PY) -m loaders.regex_cache
 
 $(DB): $(VENV)/.runtime $(DATA_FILES)
 	$(BYTECODE)

@@ -5,6 +5,13 @@ import sys
 
 READ_ONLY = {"parse", "check"}  # commands that write nothing but their output
 
+# Started with standard output or error closed (`>&-`): what would go there goes nowhere,
+# as with `print`, rather than failing on a missing stream.
+if sys.stdout is None:
+    sys.stdout = os.fdopen(os.open(os.devnull, os.O_WRONLY), "w", encoding="utf-8")
+if sys.stderr is None:
+    sys.stderr = os.fdopen(os.open(os.devnull, os.O_WRONLY), "w", encoding="utf-8")
+
 if len(sys.argv) > 1 and sys.argv[1] in {*READ_ONLY, "load", "build"}:
     from loaders.sandbox_spawn import prestart
 

@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from loaders.reference import DATA_DIR, PROJECT_ROOT
+from loaders.yaml_files import read_yaml
 
 METADATA_PATH = DATA_DIR / "schema.yaml"
 SCHEMA_SQL_PATH = DATA_DIR / "schema.sql"
@@ -61,7 +60,7 @@ class Relation:
 @cache
 def relations(path: Path = METADATA_PATH) -> dict[str, Relation]:
     """Every table and view of the metadata file, in file order."""
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    data = read_yaml(path)
     return {name: _relation(name, entry) for name, entry in data.items()}
 
 

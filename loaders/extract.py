@@ -49,7 +49,7 @@ class Hit(NamedTuple):
     window: tuple[str | None, str | None] = (None, None)
 
 
-@dataclass
+@dataclass(slots=True)
 class SentenceFacts:
     """What one sentence says, before it is attached to actions."""
 
@@ -149,10 +149,16 @@ def causes_in(sentence: str, folded: str, origin: Sequence[int], scan: Scan | No
     """The causes a sentence names (cause -> the words), whether or not it says what they delay."""
     lex = lexicon()
     scan = scan or lex.scan(folded)
-    not_cause = Cover(scan.spans(lex.not_cause))
-    found = {cause: [s for s in _found(scan, lex.causes[cause], lex.near[cause]) if not not_cause.inside(s)]
-             for cause in CAUSES}
-    return {cause: _words(sentence, origin, *spans[0]) for cause, spans in found.items() if spans}
+    named: dict[str, str] = {}
+    not_cause: Cover | None = None  # what denies a cause, read only when one is named
+    for cause in CAUSES:
+        spans = _found(scan, lex.causes[cause], lex.near[cause])
+        if spans:
+            not_cause = not_cause or Cover(scan.spans(lex.not_cause))
+            kept = [span for span in spans if not not_cause.inside(span)]
+            if kept:
+                named[cause] = _words(sentence, origin, *kept[0])
+    return named
 
 
 def _timing(facts: SentenceFacts, scan: Scan, period_end: str | None, hit) -> None:
@@ -250,10 +256,10 @@ class _Held:
         self.funding = {(f.status, f.evidence.sentence) for f in action.funding}
         self.timing = {(t.kind, t.evidence.sentence) for t in action.timing}
 
-    def add_cause(self, cause: str, evidence: Evidence) -> None:
-        if (cause, evidence.sentence) not in self.causes:
-            self.causes.add((cause, evidence.sentence))
-            self.action.delay_causes.append(DelayCause(cause, evidence))  # type: ignore[arg-type]
+    def add_cause(self, cause: str, sentence: str, where: Where, words: str) -> None:
+        if (cause, sentence) not in self.causes:
+            self.causes.add((cause, sentence))
+            self.action.delay_causes.append(DelayCause(cause, Evidence(sentence, where, words)))  # type: ignore[arg-type]
 
 
 def _attach(held: _Held, facts: SentenceFacts, kinds: set[str], where: Where) -> None:
@@ -261,20 +267,21 @@ def _attach(held: _Held, facts: SentenceFacts, kinds: set[str], where: Where) ->
     for h in facts.hits:
         if h.kind not in kinds:
             continue
-        evidence = Evidence(sentence=facts.sentence, where=where, matched=h.words)
-        key = (h.kind, facts.sentence)
         if h.kind == "delay":
             action.delayed = True
             causes = facts.causes or {"unspecified": h.words}
             for cause, words in causes.items():
-                held.add_cause(cause, Evidence(facts.sentence, where, words))
-        elif h.kind in ("secured", "sought"):
+                held.add_cause(cause, facts.sentence, where, words)
+            continue
+        key = (h.kind, facts.sentence)
+        if h.kind in ("secured", "sought"):
             if key not in held.funding:
                 held.funding.add(key)
-                action.funding.append(FundingFact(h.kind, evidence))  # type: ignore[arg-type]
+                action.funding.append(FundingFact(h.kind, Evidence(facts.sentence, where, h.words)))  # type: ignore[arg-type]
         elif key not in held.timing:
             held.timing.add(key)
-            action.timing.append(TimingFact(h.kind, h.value or "", h.window[0], h.window[1], evidence))  # type: ignore[arg-type]
+            action.timing.append(TimingFact(h.kind, h.value or "", h.window[0], h.window[1],  # type: ignore[arg-type]
+                                            Evidence(facts.sentence, where, h.words)))
 
 
 def _explain_neighbours(held: _Held, previous: SentenceFacts | None, facts: SentenceFacts) -> None:
@@ -290,7 +297,7 @@ def _explain_neighbours(held: _Held, previous: SentenceFacts | None, facts: Sent
 def _explain(held: _Held, facts: SentenceFacts) -> None:
     """Add the causes a sentence states to an action already said to be delayed."""
     for cause, words in facts.causes.items():
-        held.add_cause(cause, Evidence(facts.sentence, "notes", words))
+        held.add_cause(cause, facts.sentence, "notes", words)
 
 
 ALL_KINDS = {"delay", "secured", "sought", "planned_start", "expected_completion"}

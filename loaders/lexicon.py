@@ -16,11 +16,10 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
 
-import yaml
-
 from loaders.errors import ReferenceDataError
 from loaders.lexicon_scan import CAUSE_WORDS, FACTS, Phrases, PhraseTable, Scan, Search, Span
 from loaders.reference import LANGUAGES, REFERENCE_DIR
+from loaders.yaml_files import read_yaml
 
 CAUSES = ("funding", "coordination", "capacity", "approval", "external")
 NEAR_KEYS = ("delay", *CAUSES, "secured", "sought")
@@ -64,10 +63,9 @@ class Near:
 
     def spans(self, scan: Scan) -> list[Span]:
         """The spans (first part's start to second part's end) where both parts are close:
-        each second part with its nearest first part in the clause."""
+        each second part with its nearest first part in the clause. (`Scan.near` asks
+        only when both parts may match.)"""
         a, b = self.a, self.b
-        if not scan.may_match(a) or not scan.may_match(b):
-            return []
         if _searched_everywhere(a) and not _searched_everywhere(b):  # the cheaper part first
             seconds = scan.spans(b)
             firsts = scan.spans(a) if seconds else ()
@@ -146,7 +144,8 @@ class Lexicon:
         """Compile every pattern now (a bad one fails, naming it); the number compiled."""
         for phrase in self.table.phrases.values():
             phrase.compiled()
-        searches = [*self.table.searches, *self.within_months, self.anaphora]
+        searched_everywhere = [p.anywhere for p in self.table.lists if p.anywhere is not None and p.anywhere.key < 0]
+        searches = [*self.table.searches, *searched_everywhere, *self.within_months, self.anaphora]
         for search in searches:
             _ = search.regex
         re.compile(self.action_range)
@@ -168,8 +167,7 @@ def _patterns(section: dict[str, list[str] | str], where: str) -> list[str]:
 @cache
 def lexicon() -> Lexicon:
     """The lexicon, validated: an unknown cause, language or label fails loudly."""
-    with (REFERENCE_DIR / "causes.yaml").open(encoding="utf-8") as handle:
-        raw = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    raw = read_yaml(REFERENCE_DIR / "causes.yaml")
     unknown = set(raw["causes"]) - set(CAUSES)
     if unknown:
         raise ReferenceDataError(f"causes.yaml: unknown causes {sorted(unknown)}; known: {CAUSES}")

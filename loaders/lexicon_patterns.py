@@ -1,4 +1,5 @@
-"""What a pattern of the extraction lexicon must begin with, read from its text.
+"""The patterns of the extraction lexicon: what each must begin with, read from its text,
+and the phrases, lists and searches `loaders.lexicon_scan` reads sentences with.
 
 A phrase of data/reference/causes.yaml is tried only where a word may begin it
 (`loaders.lexicon_scan`): these functions read, from a pattern's own text, the letters a
@@ -10,7 +11,9 @@ anywhere (None). They never guess: a pattern they cannot read is searched everyw
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
+from loaders import regex_cache
 from loaders.errors import ReferenceDataError
 
 Start = tuple[str, bool]  # letters a match begins with; True: they are the whole word
@@ -23,7 +26,7 @@ def compile_pattern(pattern: str, where: str) -> re.Pattern[str]:
     """``pattern`` compiled for folded text; a bad one fails loudly, naming it."""
     flags = re.IGNORECASE if has_capitals(pattern) else 0
     try:
-        return re.compile(pattern, flags)
+        return regex_cache.compile(pattern, flags)
     except re.error as e:
         raise ReferenceDataError(f"causes.yaml: {where}: bad pattern {pattern!r}: {e}") from e
 
@@ -139,3 +142,154 @@ def search_starts(alternative: str) -> frozenset[Start] | None:
         return None
     rest = literal_starts(text)
     return None if rest is None else frozenset(starts | rest)
+
+
+def needed_text(pattern: str) -> frozenset[str] | None:
+    """Texts one of which every match of ``pattern`` holds: in each alternative, its
+    longest run of plain characters, of three or more ("\\b(?:\\w+ ){0,3}had not (?:yet )?paid"
+    -> " had not "), or else the characters a match must begin with (`first_chars`); None
+    when the pattern says neither plainly."""
+    needs = _literal_needs(pattern)
+    return needs if needs is not None else first_chars(pattern)
+
+
+def _literal_needs(pattern: str) -> frozenset[str] | None:
+    if has_capitals(pattern):
+        return None
+    needs: set[str] = set()
+    for alternative in split_top(pattern):
+        if alternative.startswith("(?:") and closing(alternative, 0) == len(alternative) - 1:
+            inner = _literal_needs(alternative[3:-1])  # a group that is the whole alternative
+            if inner is None:
+                return None
+            needs |= inner
+            continue
+        literal = _longest_literal(alternative)
+        if len(literal) < 3:
+            return None
+        needs.add(literal)
+    return frozenset(needs)
+
+
+def _longest_literal(alternative: str) -> str:
+    """The longest run of plain characters every match of an alternative holds: characters
+    outside groups and classes, not made optional by a quantifier."""
+    best, run, depth, position = "", "", 0, 0
+    for token in [*_STRUCTURE.finditer(alternative), None]:
+        segment = alternative[position: token.start() if token else len(alternative)]
+        skip = 0
+        for i, ch in enumerate(segment):
+            if i < skip:
+                continue
+            if depth:
+                continue
+            if ch in "?*{":  # the character before is optional
+                run = run[:-1]
+                best, run = max(best, run, key=len), ""
+                if ch == "{":
+                    skip = segment.find("}", i) + 1 or len(segment)
+            elif ch == "+" or ch in ".^$":
+                best, run = max(best, run, key=len), ""
+            else:
+                run += ch
+        if token is None:
+            break
+        kind = token.group()
+        escaped = kind[0] == "\\" and len(kind) == 2 and not kind[1].isalnum() and not kind[1].isspace()
+        following = alternative[token.end(): token.end() + 1]
+        if depth == 0 and escaped and following not in ("?", "*", "{"):
+            run += kind[1]
+        else:
+            best, run = max(best, run, key=len), ""
+            depth += (kind == "(") - (kind == ")")
+        position = token.end()
+    return max(best, run, key=len)
+
+
+_FIRST = re.compile(r"\\(?P<escaped>[^\w\s])|(?P<plain>[^\\\[\]().^$|?*+{}])")
+
+
+def first_chars(pattern: str) -> frozenset[str] | None:
+    """The characters a match of ``pattern`` must begin with, when the pattern says so
+    plainly ("(?:\\$|€|£) ?\\d" -> "$", "€", "£"); None when it does not (a letter of a
+    case-insensitive pattern, a class, an escape such as "\\w", an optional start)."""
+    if has_capitals(pattern):
+        return None
+    chars: set[str] = set()
+    for alternative in split_top(pattern):
+        if alternative.startswith("(?:"):
+            close = closing(alternative, 0)
+            if alternative[close + 1: close + 2] in ("?", "*", "{"):
+                return None
+            inner = first_chars(alternative[3:close])
+            if inner is None:
+                return None
+            chars |= inner
+            continue
+        first = _FIRST.match(alternative)
+        if first is None or alternative[first.end(): first.end() + 1] in ("?", "*", "{"):
+            return None
+        chars.add(first["escaped"] or first["plain"])
+    return frozenset(chars)
+
+
+Matcher = Callable[[str, int], "re.Match[str] | None"]
+
+
+class Phrase:
+    """One alternative of a list's patterns, tried where a word may begin it, compiled
+    when first tried; the lists holding it get its matches."""
+
+    __slots__ = ("source", "where", "lists", "match")
+
+    def __init__(self, source: str, where: str) -> None:
+        self.source = source
+        self.where = where
+        self.lists: tuple[int, ...] = ()
+        self.match: Matcher | None = None
+
+    def compiled(self) -> Matcher:
+        """The bound ``match`` of the compiled phrase (compiling it the first time)."""
+        if self.match is None:
+            self.match = compile_pattern(self.source, self.where).match
+        return self.match
+
+
+class Search:
+    """A pattern searched through a text as a whole (`Scan.finditer`, `Scan.search`).
+
+    ``key`` is its number among the lexicon's searches when every alternative must
+    begin a word with known letters, so only those word starts need trying; -1 when
+    it must be searched everywhere.
+    """
+
+    def __init__(self, source: str, where: str, group: int) -> None:
+        self.source = source
+        self.where = where
+        self.group = group
+        self.key = -1
+        self._regex: re.Pattern[str] | None = None
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        if self._regex is None:
+            self._regex = compile_pattern(self.source, self.where)
+        return self._regex
+
+    def __repr__(self) -> str:
+        return f"Search({self.where})"
+
+
+class Phrases:
+    """One list of the lexicon (a label's patterns in every language), read through a
+    `Scan` (`Scan.spans`): its phrases tried at word starts, and ``anywhere``, those of
+    its alternatives that may begin elsewhere, searched as one pattern."""
+
+    def __init__(self, key: int, where: str, group: int) -> None:
+        self.key = key
+        self.where = where
+        self.group = group
+        self.anywhere: Search | None = None
+
+    def __repr__(self) -> str:
+        return f"Phrases({self.where})"

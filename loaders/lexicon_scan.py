@@ -19,10 +19,20 @@ bad one.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from loaders.lexicon_patterns import Start, compile_pattern, literal_starts, lowered, search_starts, split_top
+from loaders.lexicon_patterns import (
+    Matcher,
+    Phrase,
+    Phrases,
+    Search,
+    Start,
+    literal_starts,
+    lowered,
+    needed_text,
+    search_starts,
+    split_top,
+)
 
 if TYPE_CHECKING:
     from loaders.lexicon import Near
@@ -37,66 +47,6 @@ _MEMO_LIMIT = 200_000  # words and tokens remembered (a huge text of unique numb
 _MEMO_LONGEST = 64  # characters: a longer token (a URL, a run of digits) is read, not remembered
 
 
-class Phrase:
-    """One alternative of a list's patterns, tried where a word may begin it, compiled
-    when first tried; the lists holding it get its matches."""
-
-    __slots__ = ("source", "where", "lists", "match")
-
-    def __init__(self, source: str, where: str) -> None:
-        self.source = source
-        self.where = where
-        self.lists: tuple[int, ...] = ()
-        self.match: Matcher | None = None
-
-    def compiled(self) -> Matcher:
-        """The bound ``match`` of the compiled phrase (compiling it the first time)."""
-        if self.match is None:
-            self.match = compile_pattern(self.source, self.where).match
-        return self.match
-
-
-class Search:
-    """A pattern searched through a text as a whole (`Scan.finditer`, `Scan.search`).
-
-    ``key`` is its number among the lexicon's searches when every alternative must
-    begin a word with known letters, so only those word starts need trying; -1 when
-    it must be searched everywhere.
-    """
-
-    def __init__(self, source: str, where: str, group: int) -> None:
-        self.source = source
-        self.where = where
-        self.group = group
-        self.key = -1
-        self._regex: re.Pattern[str] | None = None
-
-    @property
-    def regex(self) -> re.Pattern[str]:
-        if self._regex is None:
-            self._regex = compile_pattern(self.source, self.where)
-        return self._regex
-
-    def __repr__(self) -> str:
-        return f"Search({self.where})"
-
-
-class Phrases:
-    """One list of the lexicon (a label's patterns in every language), read through a
-    `Scan` (`Scan.spans`): its phrases tried at word starts, and ``anywhere``, those of
-    its alternatives that may begin elsewhere, searched as one pattern."""
-
-    def __init__(self, key: int, where: str, group: int) -> None:
-        self.key = key
-        self.where = where
-        self.group = group
-        self.anywhere: Search | None = None
-
-    def __repr__(self) -> str:
-        return f"Phrases({self.where})"
-
-
-Matcher = Callable[[str, int], "re.Match[str] | None"]
 # What the passes try at a word: (match, lists) of each phrase, and the searches, of the
 # first pass; the phrases and searches of the second.
 Begun = tuple[tuple[tuple[Matcher, tuple[int, ...]], ...], tuple[int, ...], tuple["Phrase", ...], tuple[int, ...]]
@@ -118,6 +68,13 @@ class PhraseTable:
         self._initials: tuple[set[str], ...] = (set(), set())
         self.memo: dict[str, Begun] = {}  # by word
         self.tokens: dict[str, tuple[tuple[int, Begun], ...]] = {}  # by token: see `in_token`
+        self._shared: dict[tuple[str, int], Search] = {}  # an ``anywhere`` search, by source and pass
+        # The lists that may match in a sentence without a phrase of theirs matching: those
+        # searched everywhere, always, or when the text holds one of the texts every match
+        # of their search holds (" not ", "$" or "€"); those searched at word starts, by search.
+        self.everywhere: frozenset[int] = frozenset()
+        self.by_text: dict[frozenset[str], tuple[int, ...]] = {}
+        self.by_search: dict[int, tuple[int, ...]] = {}
 
     def add(self, patterns: list[str], where: str, group: int) -> Phrases:
         """A list of the lexicon; its phrases join the table."""
@@ -138,7 +95,17 @@ class PhraseTable:
                     phrase.lists += (phrases.key,)
         if anywhere:
             source = "|".join(f"(?:{a})" for a in anywhere)
-            phrases.anywhere = self.add_search(Search(source, where, group), anywhere)
+            search = self._shared.get((source, group))
+            if search is None:  # lists with the same ``anywhere`` share its search (and its matches)
+                search = self._shared[source, group] = self.add_search(Search(source, where, group), anywhere)
+            phrases.anywhere = search
+            needs = needed_text(search.source) if search.key < 0 else None
+            if needs is not None:
+                self.by_text[needs] = (*self.by_text.get(needs, ()), phrases.key)
+            elif search.key < 0:
+                self.everywhere |= {phrases.key}
+            else:
+                self.by_search[search.key] = (*self.by_search.get(search.key, ()), phrases.key)
         return phrases
 
     def add_search(self, search: Search, patterns: list[str]) -> Search:
@@ -228,14 +195,17 @@ class Scan:
     ``anywhere`` search, in text order; each is read once, however many rules use it.
     """
 
-    __slots__ = ("text", "_found", "_starts", "_later", "_passes", "_spans", "_runs")
+    __slots__ = ("text", "_table", "_found", "_starts", "_later", "_passes", "_spans", "_runs", "_present",
+                 "_matches")
 
     def __init__(self, text: str, table: PhraseTable) -> None:
         self.text = text
+        self._table = table
         self._found: dict[int, set[Span]] = {}  # list -> spans of its phrases
         self._starts: dict[int, list[int]] = {}  # search -> word starts where it may match
         self._spans: dict[int, tuple[Span, ...]] = {}
         self._runs: tuple[list[int], list[int]] | None = None
+        self._matches: dict[Search, list[re.Match[str]]] = {}  # of the searches done
         found, starts = self._found, self._starts
         later: list[tuple[int, tuple[Phrase, ...], tuple[int, ...]]] = []  # for the second pass
         memo, in_token = table.tokens, table.in_token
@@ -261,6 +231,30 @@ class Scan:
             at += len(token) + 1
         self._later = later
         self._passes = 1
+        self._present = self._may_match()
+
+    def _may_match(self) -> set[int]:
+        """The lists that may match after the passes run so far: those a phrase of which
+        matched, and those whose ``anywhere`` search may (a list not in it surely has no
+        match; one in it may have none)."""
+        table, text = self._table, self.text
+        present = set(self._found)
+        present |= table.everywhere
+        for needs, lists in table.by_text.items():
+            if any(need in text for need in needs):
+                present.update(lists)
+        by_search = table.by_search
+        for key in self._starts:
+            lists = by_search.get(key)
+            if lists is not None:
+                present.update(lists)
+        return present
+
+    def present(self, group: int) -> set[int]:
+        """`_may_match` once the passes up to ``group`` have run."""
+        if self._passes <= group:
+            self._read(group)
+        return self._present
 
     def spans(self, phrases: Phrases) -> tuple[Span, ...]:
         """The spans of a list's matches, sorted."""
@@ -268,9 +262,9 @@ class Scan:
         if found is None:
             if self._passes <= phrases.group:
                 self._read(phrases.group)
-            spans = self._found.get(phrases.key)
-            if spans is None and phrases.anywhere is None:
+            if phrases.key not in self._present:
                 return ()
+            spans = self._found.get(phrases.key)
             if phrases.anywhere is not None:
                 more = {m.span() for m in self.finditer(phrases.anywhere)}
                 spans = spans | more if spans else more
@@ -279,27 +273,28 @@ class Scan:
 
     def near(self, rules: list[Near]) -> list[Span]:
         """The spans of the two-part rules (of one pass) whose two parts may both match."""
+        if not rules:
+            return []
+        present = self.present(rules[0].a.group)
         spans: list[Span] = []
         for rule in rules:
-            if self._passes <= rule.a.group:
-                self._read(rule.a.group)
-            a, a_anywhere, b, b_anywhere = rule.parts
-            found = self._found
-            if (a in found or a_anywhere) and (b in found or b_anywhere):
+            if rule.a.key in present and rule.b.key in present:
                 spans += rule.spans(self)
         return spans
 
     def may_match(self, phrases: Phrases) -> bool:
         """False when the list surely has no match (cheaper than `spans`)."""
-        if self._passes <= phrases.group:
-            self._read(phrases.group)
-        if phrases.key in self._found:
-            return True
-        anywhere = phrases.anywhere
-        return anywhere is not None and (anywhere.key < 0 or anywhere.key in self._starts)
+        return phrases.key in self.present(phrases.group)
 
     def finditer(self, search: Search) -> list[re.Match[str]]:
-        """The matches ``search.regex.finditer`` finds, trying only where they may begin."""
+        """The matches ``search.regex.finditer`` finds, trying only where they may begin
+        (remembered: lists that share a search read its matches once)."""
+        found = self._matches.get(search)
+        if found is None:
+            found = self._matches[search] = self._finditer(search)
+        return found
+
+    def _finditer(self, search: Search) -> list[re.Match[str]]:
         if search.key < 0:
             return list(search.regex.finditer(self.text))
         if self._passes <= search.group:
@@ -344,6 +339,7 @@ class Scan:
                     positions.append(at)
         self._later = []
         self._passes = 2
+        self._present = self._may_match()  # the second pass's lists join it
 
     def word_runs(self) -> tuple[list[int], list[int]]:
         """Starts and ends of the text's words (runs of \\w), in order."""

@@ -25,8 +25,6 @@ import os
 import pickle
 import select
 import signal
-import struct
-import subprocess
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -36,17 +34,19 @@ from typing import Any, NamedTuple
 from loaders import errors
 from loaders.errors import BadInputError, LoaderError, ReportLoadError
 from loaders.sandbox_spawn import (
+    DEBUG_ENV,
     DEFAULT_MEMORY_MB,
     DEFAULT_SECONDS,
+    FRAME_HEADER,
     MEMORY_ENV,
     SECONDS_ENV,
+    Child,
     adopt,
     caps_from_env,
     spawn,
 )
 
-DEBUG_ENV = "NIAP_DEBUG"
-FRAME_HEADER = struct.Struct("!Q")
+__all__ = ["DEBUG_ENV", "FRAME_HEADER", "Limits", "Parsed", "ParseWorker", "limits_from_env", "parse_file"]
 _START_SECONDS = 60.0  # the child's imports: seconds on a slow machine, never a minute
 
 
@@ -112,7 +112,7 @@ class ParseWorker:
 
     def __init__(self, limits: Limits | None = None) -> None:
         self.limits = limits or limits_from_env()
-        self._process: subprocess.Popen[bytes] | None = None
+        self._process: Child | None = None
         self._pending: tuple[Path, float] | None = None  # the file sent and when
         self.peak_kb = 0  # the child's peak resident memory after the last file it answered for (KB)
 
@@ -124,7 +124,7 @@ class ParseWorker:
 
     # The child ------------------------------------------------------------------------
 
-    def _start(self) -> subprocess.Popen[bytes]:
+    def _start(self) -> Child:
         caps = (self.limits.memory_mb, self.limits.seconds)
         process = adopt(caps) or spawn(caps)
         try:
@@ -138,7 +138,7 @@ class ParseWorker:
         return process
 
     @staticmethod
-    def _kill(process: subprocess.Popen[bytes]) -> None:
+    def _kill(process: Child) -> None:
         if process.poll() is None:
             process.kill()
         process.wait()
@@ -156,12 +156,12 @@ class ParseWorker:
                 process.stdin.write(FRAME_HEADER.pack(0))
                 process.stdin.close()
             process.wait(timeout=5)
-        except (OSError, subprocess.TimeoutExpired):
+        except (OSError, TimeoutError):
             pass
         self._kill(process)
 
     @staticmethod
-    def _receive(process: subprocess.Popen[bytes], deadline: float) -> object:
+    def _receive(process: Child, deadline: float) -> object:
         """One reply of the child, or `_TimedOut` past ``deadline``, or `_ChildDied`."""
         fd = process.stdout.fileno()
 

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import os
 import pickle
-import signal
-import traceback
 from contextlib import suppress
 from pathlib import Path
 
 from loaders.errors import BadInputError, LoaderError
-from loaders.sandbox import DEBUG_ENV, FRAME_HEADER, Limits
-from loaders.sandbox_spawn import MEMORY_ENV, PARENT_ENV, SECONDS_ENV
+from loaders.sandbox_spawn import DEBUG_ENV, FRAME_HEADER, MEMORY_ENV, PARENT_ENV
 
 
 def _one_line(text: str, limit: int = 160) -> str:
@@ -24,7 +21,7 @@ def _one_line(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def read_untrusted(path: Path, *, max_bytes: int | None = None, limits: Limits | None = None) -> tuple:
+def read_untrusted(path: Path, *, max_bytes: int | None = None) -> tuple:
     """Read ``path`` into its models, turning every failure into a reply the parent understands.
 
     Replies: ``("ok", raw, report)``, ``("error", class name, path, reason)`` for a file the
@@ -47,6 +44,8 @@ def read_untrusted(path: Path, *, max_bytes: int | None = None, limits: Limits |
         return ("error", "ReportLoadError", str(path),
                 "its structure nests too deeply to read (a damaged or hostile file); save or export it again")
     except Exception as e:  # a library choking on a damaged file, or a bug of ours: one line either way
+        import traceback
+
         if os.environ.get(DEBUG_ENV):
             traceback.print_exc()
         if "memory" in str(e).lower() and "allocat" in str(e).lower():  # lxml: "Memory allocation failed"
@@ -64,7 +63,7 @@ def _die_with_parent(parent: int) -> None:
         import ctypes
 
         libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        libc.prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL (the signal module would import enum)
     except (OSError, AttributeError):
         pass
     if os.getppid() != parent:  # the parent died before the request above
@@ -88,10 +87,22 @@ def _quiet() -> None:
     logging.disable(logging.CRITICAL)
 
 
+def _load_reference() -> None:
+    """The reference data and the lexicon, loaded while the parent imports its own modules
+    (every file needs them). A broken reference file is left to the first request, which
+    answers with what to fix."""
+    from loaders.lexicon import lexicon
+    from loaders.reference import reference
+
+    with suppress(LoaderError):
+        reference()
+        lexicon()
+
+
 def serve() -> None:
     """The child process: requests on stdin, replies on stdout (length-prefixed pickles)."""
     _die_with_parent(int(os.environ.get(PARENT_ENV, os.getppid())))
-    limits = Limits(int(os.environ[MEMORY_ENV]), float(os.environ[SECONDS_ENV]))
+    memory_mb = int(os.environ[MEMORY_ENV])  # the time cap is the parent's to keep
     requests = os.fdopen(os.dup(0), "rb", buffering=0)
     replies = os.fdopen(os.dup(1), "wb", buffering=0)
     devnull = os.open(os.devnull, os.O_RDWR)
@@ -101,7 +112,8 @@ def serve() -> None:
     import loaders.pipeline  # noqa: F401  (loaded before the cap: the same for every file)
     from loaders.formats import read_raw  # noqa: F401
 
-    _limit_memory(limits.memory_mb)
+    _load_reference()
+    _limit_memory(memory_mb)
     if not os.environ.get(DEBUG_ENV):
         os.dup2(devnull, 2)
     _send(replies, ("ready",))
@@ -111,7 +123,7 @@ def serve() -> None:
             os._exit(0)  # nothing to tidy up (replies are unbuffered): skip the interpreter's teardown
         path, max_bytes = request
         _reset_peak()
-        reply = read_untrusted(Path(path), max_bytes=max_bytes, limits=limits)
+        reply = read_untrusted(Path(path), max_bytes=max_bytes)
         try:
             _send(replies, (*reply, _peak_kb()))
         except MemoryError:

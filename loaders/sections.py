@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from loaders.coverage import Usage
 from loaders.models import RawParagraph, RawReport, RawTable
 from loaders.reference import reference
+from loaders.templates import key_group
 from loaders.textutil import fold
 
 # Parts: "" before any part heading, A synopsis, B summary, C detail, Z after the detail.
@@ -70,8 +71,8 @@ def all_capitals(text: str) -> bool:
     return bool(letters) and all(c.isupper() for c in letters)
 
 
-_PART_KEYS = ("part_a", "part_b", "part_c")
-_SECTION_KEYS = ("section_a", "section_b", "section_c", "section_end")
+_PART_KEYS = key_group("part_a", "part_b", "part_c")
+_SECTION_KEYS = key_group("section_a", "section_b", "section_c", "section_end")
 
 
 def part_of(paragraph: RawParagraph, current: str, folded: str | None = None) -> tuple[str, str] | None:

@@ -17,6 +17,7 @@ from loaders.models import RawCell, RawRow, RawTable
 from loaders.reference import RatingLookup, reference
 from loaders.sections import PlacedTable, all_capitals
 from loaders.table_cells import PILLAR_LETTER, action_start, clean_label, is_rating_like
+from loaders.templates import key_group
 from loaders.textutil import fold
 
 _NUMBERED_HEADING = re.compile(r"^\s*\d{1,2}\s*[.:)\-–—]\s*[^\d\s]")
@@ -81,7 +82,7 @@ def row_signature(row: Row) -> str:
     return " | ".join(row.folded)
 
 
-_HEADER_KEYS = ("header_words", "summary_header", "detail_header")
+_HEADER_KEYS = key_group("header_words", "summary_header", "detail_header")
 
 
 def is_header_row(row: Row, known: set[str]) -> bool:

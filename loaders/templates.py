@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TypeVar
 
+from loaders import regex_cache
 from loaders.errors import ReferenceDataError
 from loaders.textutil import fold_with_map, squash
 
@@ -44,9 +45,11 @@ class Templates:  # noqa: PLW1641 - the cached_property below needs a __dict__
         return found
 
     def compile_every(self) -> int:
-        """Compile every pattern now (a bad one fails, naming it); the number compiled."""
+        """Compile every pattern now, and the union of every group of keys searched at once
+        (a bad one fails, naming it); the number compiled."""
         keys = {key for keys in self.by_language.values() for key in keys}
-        return sum(len(self.patterns(key)) + bool(self._combined((key,))) for key in keys)
+        return (sum(len(self.patterns(key)) + bool(self._combined((key,))) for key in keys)
+                + sum(bool(self._combined(group)) for group in KEY_GROUPS) + bool(self.any_instruction))
 
     def matches(self, key: str, folded: str) -> bool:
         """Whether any language's pattern for ``key`` is found in folded text."""
@@ -139,6 +142,16 @@ class Templates:  # noqa: PLW1641 - the cached_property below needs a __dict__
         return None
 
 
+KEY_GROUPS: set[tuple[str, ...]] = set()  # see `key_group`
+
+
+def key_group(*keys: str) -> tuple[str, ...]:
+    """Keys searched at once (`Templates.matches_any`, `Templates.found`), made known to
+    `Templates.compile_every`."""
+    KEY_GROUPS.add(keys)
+    return keys
+
+
 def union(patterns: list[str]) -> re.Pattern[str]:
     """One pattern that matches where any of ``patterns`` does (their named groups dropped)."""
     parts = [re.sub(r"\(\?P<\w+>", "(?:", p) for p in patterns]
@@ -152,6 +165,6 @@ def compile_all(patterns: list[str]) -> list[re.Pattern[str]]:
 
 def _compile(pattern: str) -> re.Pattern[str]:
     try:
-        return re.compile(pattern, re.IGNORECASE | re.MULTILINE)
+        return regex_cache.compile(pattern, re.IGNORECASE | re.MULTILINE)
     except re.error as e:
         raise ReferenceDataError(f"template_text.yaml: bad pattern {pattern!r}: {e}") from e

@@ -81,10 +81,18 @@ def _fold_one(ch: str) -> str:
 def _translate(text: str) -> str:
     """``text`` with every character folded (through a table filled as characters appear;
     the ASCII ones from the start). ASCII text without white space other than spaces and
-    without apostrophes folds to its lower case, which is several times faster to get."""
+    without apostrophes folds to its lower case, which is several times faster to get;
+    text written in Windows-1252's characters ("é", "’", "–") is folded as bytes, several
+    times faster than character by character."""
     if text.isascii():
         lowered = text.lower()
         return lowered if _ASCII_ODD.search(lowered) is None else lowered.translate(_FOLD_CHAR)
+    try:
+        raw = text.encode("cp1252")
+    except UnicodeEncodeError:
+        raw = None
+    if raw is not None and _NOT_ONE_BYTE.search(raw) is None:
+        return raw.translate(_FOLD_BYTE).decode("cp1252")
     if not _SEEN.issuperset(text):  # issuperset: no set of the text's characters
         for ch in set(text) - _SEEN:
             _FOLD_CHAR[ord(ch)] = _fold_char(ch)
@@ -98,6 +106,28 @@ for _code in range(128):
 # The ASCII characters that fold to something else than their lower case.
 _ASCII_ODD = re.compile("[" + re.escape("".join(chr(c) for c in range(128) if _FOLD_CHAR[c] != chr(c).lower()))
                         + "]")
+
+
+def _byte_folds() -> tuple[bytes, re.Pattern[bytes]]:
+    """Windows-1252 bytes -> the byte of their character's fold, and a pattern for the
+    bytes whose character does not fold to one character of Windows-1252 ("œ", "½")."""
+    table, odd = bytearray(range(256)), bytearray()
+    for byte in range(256):
+        try:
+            ch = bytes([byte]).decode("cp1252")
+        except UnicodeDecodeError:  # undefined in Windows-1252: never the result of encoding
+            continue
+        folded = _FOLD_CHAR[ord(ch)] = _fold_char(ch)
+        _SEEN.add(ch)
+        encoded = folded.encode("cp1252", errors="replace") if len(folded) == 1 else b""
+        if len(encoded) == 1 and encoded.decode("cp1252") == folded:
+            table[byte] = encoded[0]
+        else:
+            odd.append(byte)
+    return bytes(table), re.compile(b"[" + b"".join(re.escape(bytes([b])) for b in odd) + b"]" if odd else b"(?!)")
+
+
+_FOLD_BYTE, _NOT_ONE_BYTE = _byte_folds()
 
 
 def fold_with_map(text: str) -> tuple[str, Sequence[int]]:

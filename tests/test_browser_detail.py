@@ -124,6 +124,9 @@ def test_data_quality_renders_and_links_to_a_report(browser: Browser, app_url: s
     page.get_by_role("link", name="Republic of Examplia (demo) · SC70").first.click()
     expect(page).to_have_url(re.compile(r"/report(\?|$)"), timeout=RENDER_TIMEOUT_MS)
     expect(page).to_have_url(re.compile(r"[?&]report=[A-Z]+-SC70\b"))
-    expect(page.get_by_role("combobox", name="Report", exact=True)).to_have_value("Republic of Examplia (demo) · SC70")
-    expect(page.get_by_text("Republic of Examplia (demo) · SC70 progress report")).to_be_visible()
+    # The Report page draws after the address changed: under load, later than the default 5 s.
+    expect(page.get_by_role("combobox", name="Report", exact=True)).to_have_value(
+        "Republic of Examplia (demo) · SC70", timeout=RENDER_TIMEOUT_MS)
+    expect(page.get_by_text("Republic of Examplia (demo) · SC70 progress report")).to_be_visible(
+        timeout=RENDER_TIMEOUT_MS)
     page.close()

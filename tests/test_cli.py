@@ -196,3 +196,37 @@ def test_a_full_disk_on_standard_output_is_one_error_line(command: str) -> None:
     assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: ")
     assert "No space left on device" in result.stderr
+
+
+@pytest.mark.parametrize("closed", ["stdin", "stdin and stdout"])
+def test_parse_works_when_started_with_its_standard_streams_closed(closed: str, tmp_path: Path) -> None:
+    # The parse child's pipes then take the lowest free descriptors (0, 1): they must still
+    # reach the child as its stdin and stdout, not be closed at its start (a hang or an
+    # error). glibc 2.36 keeps a descriptor duplicated onto itself open across the start;
+    # sandbox_spawn._above_stdio does not rely on it. A closed stdout is /dev/null.
+    out = tmp_path / "out.json"
+    shell = f'exec 0<&- {"1>&-" if "stdout" in closed else ""}; "$0" -m loaders check "$1" 2>"$2"'
+    check = subprocess.run(["sh", "-c", shell, sys.executable, str(SAMPLE), str(out)], cwd=ROOT, timeout=120)
+    assert check.returncode == 0, out.read_text(encoding="utf-8")
+    assert out.read_text(encoding="utf-8") == ""  # no error, no traceback
+    if closed == "stdin":
+        parsed = subprocess.run(["sh", "-c", 'exec 0<&-; "$0" -m loaders parse "$1"', sys.executable, str(SAMPLE)],
+                                cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert parsed.returncode == 0, parsed.stderr
+        assert json.loads(parsed.stdout)["party"]["iso3"] == "KHM"
+
+
+def test_a_parse_child_that_will_not_stop_is_waited_for_with_a_time_limit_then_killed() -> None:
+    child = sandbox_spawn.spawn(sandbox_spawn.caps_from_env())
+    try:
+        assert child.poll() is None
+        with pytest.raises(TimeoutError):
+            child.wait(timeout=0.2)  # it waits for a request: it does not end by itself
+        child.kill()
+        assert child.wait(timeout=10) == -9  # killed, as subprocess.Popen tells it
+        assert child.poll() == -9
+        child.kill()  # a second kill of an ended child is harmless
+    finally:
+        child.kill()
+        child.stdin.close()
+        child.stdout.close()

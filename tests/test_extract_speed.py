@@ -25,7 +25,7 @@ from loaders.coverage import text_chars
 from loaders.extract import read_sentence
 from loaders.formats import read_raw
 from loaders.lexicon import lexicon
-from loaders.lexicon_patterns import literal_starts, search_starts
+from loaders.lexicon_patterns import first_chars, literal_starts, search_starts
 from loaders.pipeline import collector_paused, finish, read_report
 from loaders.reference import reference
 from loaders.spans import Cover
@@ -69,11 +69,21 @@ def test_searches_tried_at_word_starts_find_what_a_whole_search_finds(sentences:
             assert scan.search(search) == (search.regex.search(folded) is not None)
 
 
+# Amounts written with a currency sign: the lists whose phrases may begin with one are read
+# only when the sentence holds one of the signs (`loaders.lexicon_patterns.first_chars`).
+MONEY = ["A grant of $50,000 was provided by USFWS for the training.",
+         "€ 20 000 ont été accordés par l'UE pour les patrouilles.",
+         "Funds of £15,000 were not released, so the training was postponed.",
+         "We still need $200,000 to equip the new unit; a proposal has been submitted to the EU.",
+         "Se necesitan $ 40.000 para el equipo y se ha presentado una solicitud al PNUD.",
+         "A further $5,000 was received from WWF in March."]
+
+
 def test_a_list_matches_where_its_phrases_match_at_word_starts(sentences: list[str]) -> None:
     # The plain way: every phrase of the list tried at every word start, plus its
     # phrases that may begin anywhere, searched through the text.
     lex = lexicon()
-    for sentence in sentences[::7]:
+    for sentence in [*sentences[::7], *MONEY]:
         folded = fold(sentence)
         scan = lex.scan(folded)
         starts = [m.start() for m in re.finditer(r"(?<![a-z0-9])[a-z0-9]", folded)]
@@ -100,6 +110,30 @@ def test_a_list_matches_where_its_phrases_match_at_word_starts(sentences: list[s
 def test_literal_starts(pattern: str, starts: set | None) -> None:
     found = literal_starts(pattern)
     assert (set(found) if found is not None else None) == starts
+
+
+@pytest.mark.parametrize(("pattern", "chars"), [
+    (r"(?:(?:\$|€|£) ?\d)", {"$", "€", "£"}),
+    (r"x+y", {"x"}),
+    (r"\.\.", {"."}),
+    (r"\$?\d", None),  # optional: the match may begin with the digit
+    (r"(?:a|)b", None),  # an empty alternative
+    (r"[$€]", None),  # a class is not read
+    (r"\b(?:\w+ ){0,3}has", None),
+    (r"A", None),  # a capital: matched case-insensitively
+    (r"(?=x)y", None),
+])
+def test_first_chars(pattern: str, chars: set | None) -> None:
+    found = first_chars(pattern)
+    assert (set(found) if found is not None else None) == chars
+
+
+@pytest.mark.parametrize("sentence", MONEY)
+def test_amounts_with_a_currency_sign_say_what_they_said_before(sentence: str) -> None:
+    kinds = {h.kind for h in read_sentence(sentence).hits}
+    expected = {MONEY[0]: {"secured"}, MONEY[1]: {"secured"}, MONEY[2]: {"delay"}, MONEY[3]: {"sought"},
+                MONEY[4]: {"sought"}, MONEY[5]: {"secured"}}[sentence]
+    assert expected <= kinds
 
 
 def test_search_starts_allow_optional_words_in_front() -> None:
@@ -141,6 +175,16 @@ def test_fold_with_map_takes_shortcuts_only_where_they_give_the_same_map() -> No
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
         folded, origin = fold_with_map(text)
         assert (folded, list(origin)) == one_by_one(text), text
+
+
+def test_folding_windows_1252_text_as_bytes_folds_each_character_as_alone() -> None:
+    # Every character Windows-1252 can write ("é", "’", "–", "€", "œ", "…"), among others.
+    rng = random.Random(16)
+    windows = [bytes([b]).decode("cp1252") for b in range(256) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)]
+    alphabet = [*windows, *windows, "İ", "ﬁ", "\u0301", "\u2028", "ā", "ł"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 16)))
+        assert textutil._translate(text) == "".join(textutil._fold_one(ch) for ch in text), repr(text)
 
 
 def one_by_one(text: str) -> tuple[str, list[int]]:
