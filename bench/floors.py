@@ -210,6 +210,9 @@ def forget_sentences() -> None:
         cached = getattr(holder, name, None)
         if cached is not None:
             cached.cache_clear()
+    seen = getattr(extract, "_seen_once", None)  # the sentences seen once (remembered the second time)
+    if seen is not None:
+        seen.clear()
     forget = getattr(reference.reference().templates, "forget", None)  # the template lines' answers
     if forget is not None:
         forget()

@@ -19,6 +19,7 @@ bad one.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from loaders.lexicon_patterns import (
@@ -74,6 +75,7 @@ class PhraseTable:
         # of their search holds (" not ", "$" or "€"); those searched at word starts, by search.
         self.everywhere: frozenset[int] = frozenset()
         self.by_text: dict[frozenset[str], tuple[int, ...]] = {}
+        self.gates: tuple[tuple[Callable[[str], object], tuple[int, ...]], ...] = ()  # see `seal`
         self.by_search: dict[int, tuple[int, ...]] = {}
 
     def add(self, patterns: list[str], where: str, group: int) -> Phrases:
@@ -124,7 +126,9 @@ class PhraseTable:
 
     def seal(self) -> None:
         """Sort phrases and searches by the letters they begin with, each in the first
-        pass that needs it."""
+        pass that needs it; make one search for each group of texts that gates lists."""
+        self.gates = tuple((re.compile("|".join(re.escape(need) for need in sorted(needs))).search, lists)
+                           for needs, lists in self.by_text.items())
         for source, phrase in self.phrases.items():
             group = min(self.lists[key].group for key in phrase.lists)
             for start in self._phrase_starts[source]:
@@ -218,37 +222,37 @@ class Scan:
                 start = at + offset
                 for match_at, lists in phrases:
                     match = match_at(text, start)
-                    if match is not None:
-                        _record(found, match.span(), lists)
-                for key in searches:
-                    positions = starts.get(key)
-                    if positions is None:
-                        starts[key] = [start]
-                    else:
-                        positions.append(start)
+                    if match is not None:  # each list holding the phrase gets the span (inline: 200k calls a 3 MB cell)
+                        span = match.span()
+                        for key in lists:
+                            if key in found:
+                                found[key].add(span)
+                            else:
+                                found[key] = {span}
+                for key in searches:  # few: 3 a sentence
+                    starts.setdefault(key, []).append(start)
                 if more or more_searches:
                     later.append((start, more, more_searches))
             at += len(token) + 1
         self._later = later
         self._passes = 1
-        self._present = self._may_match()
-
-    def _may_match(self) -> set[int]:
-        """The lists that may match after the passes run so far: those a phrase of which
-        matched, and those whose ``anywhere`` search may (a list not in it surely has no
-        match; one in it may have none)."""
-        table, text = self._table, self.text
-        present = set(self._found)
-        present |= table.everywhere
-        for needs, lists in table.by_text.items():
-            if any(need in text for need in needs):
+        present = self._present = set(table.everywhere)
+        for gate, lists in table.gates:
+            if gate(text) is not None:
                 present.update(lists)
-        by_search = table.by_search
+        self._may_match(present)
+
+    def _may_match(self, present: set[int]) -> None:
+        """Add to ``present`` the lists that may match after the passes run so far: those a
+        phrase of which matched, and those whose ``anywhere`` search may (a list not in it
+        surely has no match; one in it may have none). Those searched everywhere, or when
+        the text holds what their search needs, are in it from the start."""
+        present.update(self._found)
+        by_search = self._table.by_search
         for key in self._starts:
             lists = by_search.get(key)
             if lists is not None:
                 present.update(lists)
-        return present
 
     def present(self, group: int) -> set[int]:
         """`_may_match` once the passes up to ``group`` have run."""
@@ -330,7 +334,12 @@ class Scan:
             for phrase in phrases:
                 match = (phrase.match or phrase.compiled())(text, at)
                 if match is not None:
-                    _record(found, match.span(), phrase.lists)
+                    span = match.span()
+                    for key in phrase.lists:
+                        if key in found:
+                            found[key].add(span)
+                        else:
+                            found[key] = {span}
             for key in searches:
                 positions = starts.get(key)
                 if positions is None:
@@ -339,7 +348,7 @@ class Scan:
                     positions.append(at)
         self._later = []
         self._passes = 2
-        self._present = self._may_match()  # the second pass's lists join it
+        self._may_match(self._present)  # the second pass's lists join it
 
     def word_runs(self) -> tuple[list[int], list[int]]:
         """Starts and ends of the text's words (runs of \\w), in order."""
@@ -348,12 +357,3 @@ class Scan:
             self._runs = ([s for s, _ in spans], [e for _, e in spans])
         return self._runs
 
-
-def _record(found: dict[int, set[Span]], span: Span, lists: tuple[int, ...]) -> None:
-    """Give each list holding a phrase the span it matched."""
-    for key in lists:
-        spans = found.get(key)
-        if spans is None:
-            found[key] = {span}
-        else:
-            spans.add(span)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from codecs import charmap_decode, charmap_encode
 from collections.abc import Callable, Sequence
+from encodings import cp1252
 
 # Bullet glyphs: Unicode ones and the private-use code points of Word's Symbol and Wingdings
 # bullets, which PDF text extraction often returns as they are (U+F0B7 is Symbol's "•").
@@ -87,12 +89,22 @@ def _translate(text: str) -> str:
     if text.isascii():
         lowered = text.lower()
         return lowered if _ASCII_ODD.search(lowered) is None else lowered.translate(_FOLD_CHAR)
-    try:
-        raw = text.encode("cp1252")
+    return _fold_as_bytes(text) or _fold_each(text)
+
+
+def _fold_as_bytes(text: str) -> str:
+    """``text`` folded as Windows-1252 bytes, when each of its characters is one of those
+    and folds to one of them (then each character folds to exactly one); else ""."""
+    try:  # the codec's own functions: text.encode("cp1252") goes through a Python wrapper
+        raw = charmap_encode(text, "strict", cp1252.encoding_table)[0]
     except UnicodeEncodeError:
-        raw = None
-    if raw is not None and _NOT_ONE_BYTE.search(raw) is None:
-        return raw.translate(_FOLD_BYTE).decode("cp1252")
+        return ""
+    if _NOT_ONE_BYTE.search(raw):
+        return ""
+    return charmap_decode(raw.translate(_FOLD_BYTE), "strict", cp1252.decoding_table)[0]
+
+
+def _fold_each(text: str) -> str:
     if not _SEEN.issuperset(text):  # issuperset: no set of the text's characters
         for ch in set(text) - _SEEN:
             _FOLD_CHAR[ord(ch)] = _fold_char(ch)
@@ -135,8 +147,15 @@ def fold_with_map(text: str) -> tuple[str, Sequence[int]]:
 
     Used to quote the original words of a match found in folded text.
     """
-    folded = _translate(text)
-    if text.isascii() or _UNEVEN.isdisjoint(text):  # each character folds to one
+    if text.isascii():
+        folded, even = _translate(text), True  # each character folds to one
+    else:
+        folded = _fold_as_bytes(text)
+        even = bool(folded)  # folded as bytes: each character to one
+        if not even:
+            folded = _fold_each(text)  # fills the table: every character of the text is seen
+            even = _UNEVEN.isdisjoint(text)
+    if even:
         if "  " not in folded:
             return folded, range(len(text))
         return _squash_runs(folded)  # a run of spaces becomes one
