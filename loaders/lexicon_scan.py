@@ -70,6 +70,7 @@ class PhraseTable:
         self.memo: dict[str, Begun] = {}  # by word
         self.tokens: dict[str, tuple[tuple[int, Begun], ...]] = {}  # by token: see `in_token`
         self._shared: dict[tuple[str, int], Search] = {}  # an ``anywhere`` search, by source and pass
+        self._patterns_read: dict[str, list[tuple[str, frozenset[Start] | None]]] = {}
         # The lists that may match in a sentence without a phrase of theirs matching: those
         # searched everywhere, always, or when the text holds one of the texts every match
         # of their search holds (" not ", "$" or "€"); those searched at word starts, by search.
@@ -84,8 +85,7 @@ class PhraseTable:
         self.lists.append(phrases)
         anywhere = []
         for pattern in patterns:
-            for alternative in split_top(pattern):
-                starts = literal_starts(lowered(alternative))
+            for alternative, starts in self._read_pattern(pattern):
                 if starts is None:
                     anywhere.append(alternative)
                     continue
@@ -109,6 +109,14 @@ class PhraseTable:
             else:
                 self.by_search[search.key] = (*self.by_search.get(search.key, ()), phrases.key)
         return phrases
+
+    def _read_pattern(self, pattern: str) -> list[tuple[str, frozenset[Start] | None]]:
+        """A pattern's alternatives, each with how it must begin (read once: YAML anchors
+        put one list of words, "*funds", in several rules)."""
+        found = self._patterns_read.get(pattern)
+        if found is None:
+            found = self._patterns_read[pattern] = [(a, literal_starts(lowered(a))) for a in split_top(pattern)]
+        return found
 
     def add_search(self, search: Search, patterns: list[str]) -> Search:
         """A search made of ``patterns``, tried only at the word starts they may begin
