@@ -147,6 +147,8 @@ def _read_remembered(sentence: str, period_end: str | None) -> SentenceFacts:
 def _found(scan: Scan, phrases: Phrases, rules: list[Near]) -> list[Span]:
     """Spans of a label's phrases, then of its two-part rules (`loaders.lexicon.Near`) where
     no phrase already matched: a phrase quotes the words that say it best."""
+    if phrases.label_keys is not None and phrases.label_keys.isdisjoint(scan.present(phrases.group)):
+        return []  # neither its phrases nor the first part of any of its rules may match
     found = scan.spans(phrases)
     near = scan.near(rules)
     if near and found:

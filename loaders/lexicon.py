@@ -201,7 +201,16 @@ def lexicon() -> Lexicon:
         table=table,
     )
     table.seal()
+    label_keys(lex)
     return lex
+
+
+def label_keys(lex: Lexicon) -> None:
+    """Give each label's list the lists one of which must match for the label to: its own,
+    or the first part of one of its two-part rules (both parts must match for a rule)."""
+    labels = {"delay": lex.delay, "secured": lex.secured, "sought": lex.sought, **lex.causes}
+    for label, phrases in labels.items():
+        phrases.label_keys = frozenset({phrases.key, *(rule.a.key for rule in lex.near[label])})
 
 
 def _near(section: dict[str, list[dict]], table: PhraseTable) -> dict[str, list[Near]]:

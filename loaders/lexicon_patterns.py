@@ -290,6 +290,9 @@ class Phrases:
         self.where = where
         self.group = group
         self.anywhere: Search | None = None
+        # A label's own list (delay, a cause...): its key and the first parts of its two-part
+        # rules; when none of them may match, neither can the label (`loaders.lexicon.label_keys`).
+        self.label_keys: frozenset[int] | None = None
 
     def __repr__(self) -> str:
         return f"Phrases({self.where})"

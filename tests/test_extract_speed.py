@@ -316,3 +316,18 @@ def test_a_sentence_is_remembered_once_it_comes_a_second_time() -> None:
     assert first.causes == third.causes == {"funding": "lack of funds"}
     other_period = extract._read(sentence, "2016-06-30")
     assert other_period is not third  # remembered per reporting period
+
+
+def test_a_label_none_of_whose_lists_may_match_has_no_match(sentences: list[str]) -> None:
+    # `extract._found` skips a label when neither its list nor the first part of any of its
+    # rules may match: reading them anyway finds nothing.
+    lex = lexicon()
+    labels = {"delay": lex.delay, "secured": lex.secured, "sought": lex.sought, **lex.causes}
+    skipped = 0
+    for sentence in [*sentences[::3], *MONEY]:
+        scan = lex.scan(fold(sentence))
+        for label, phrases in labels.items():
+            if phrases.label_keys.isdisjoint(scan.present(phrases.group)):
+                skipped += 1
+                assert scan.spans(phrases) == () and scan.near(lex.near[label]) == [], (label, sentence)
+    assert skipped > 100
