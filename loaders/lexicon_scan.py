@@ -294,10 +294,6 @@ class Scan:
                 spans += rule.spans(self)
         return spans
 
-    def may_match(self, phrases: Phrases) -> bool:
-        """False when the list surely has no match (cheaper than `spans`)."""
-        return phrases.key in self.present(phrases.group)
-
     def finditer(self, search: Search) -> list[re.Match[str]]:
         """The matches ``search.regex.finditer`` finds, trying only where they may begin
         (remembered: lists that share a search read its matches once)."""
