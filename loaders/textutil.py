@@ -92,14 +92,25 @@ def _translate(text: str) -> str:
     return _fold_as_bytes(text) or _fold_each(text)
 
 
+# Windows-1252 (English, French and Spanish text: "é", "’", "–", "œ", "€"): text written
+# in its characters is folded and counted as bytes, with C's speed (bytes.translate).
+WINDOWS_1252 = {byte: bytes([byte]).decode("cp1252") for byte in range(256)
+                if byte not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}  # those five are undefined in it
+
+
+def windows_1252(text: str) -> bytes | None:
+    """``text`` as Windows-1252 bytes, or None when it holds a character outside it."""
+    try:  # the codec's own function: text.encode("cp1252") goes through a Python wrapper
+        return charmap_encode(text, "strict", cp1252.encoding_table)[0]
+    except UnicodeEncodeError:
+        return None
+
+
 def _fold_as_bytes(text: str) -> str:
     """``text`` folded as Windows-1252 bytes, when each of its characters is one of those
     and folds to one of them (then each character folds to exactly one); else ""."""
-    try:  # the codec's own functions: text.encode("cp1252") goes through a Python wrapper
-        raw = charmap_encode(text, "strict", cp1252.encoding_table)[0]
-    except UnicodeEncodeError:
-        return ""
-    if _NOT_ONE_BYTE.search(raw):
+    raw = windows_1252(text)
+    if raw is None or _NOT_ONE_BYTE.search(raw):
         return ""
     return charmap_decode(raw.translate(_FOLD_BYTE), "strict", cp1252.decoding_table)[0]
 
@@ -124,11 +135,7 @@ def _byte_folds() -> tuple[bytes, re.Pattern[bytes]]:
     """Windows-1252 bytes -> the byte of their character's fold, and a pattern for the
     bytes whose character does not fold to one character of Windows-1252 ("œ", "½")."""
     table, odd = bytearray(range(256)), bytearray()
-    for byte in range(256):
-        try:
-            ch = bytes([byte]).decode("cp1252")
-        except UnicodeDecodeError:  # undefined in Windows-1252: never the result of encoding
-            continue
+    for byte, ch in WINDOWS_1252.items():
         folded = _FOLD_CHAR[ord(ch)] = _fold_char(ch)
         _SEEN.add(ch)
         encoded = folded.encode("cp1252", errors="replace") if len(folded) == 1 else b""

@@ -49,7 +49,8 @@ def _parse(path: Path, source: bytes) -> object:
     try:
         return yaml.load(source.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (yaml.YAMLError, UnicodeDecodeError) as e:
-        raise ReferenceDataError(f"{path.name}: not valid YAML: {' '.join(str(e).split())}") from e
+        where = ' '.join(str(e).split()).replace(' in "<unicode string>"', "")
+        raise ReferenceDataError(f"{path.name}: not valid YAML: {where}") from e
 
 
 def _keep(copy: Path, key: list[int], data: object) -> None:

@@ -35,6 +35,8 @@ from tests.helpers import ROOT, edited_sample
 SETS = [ROOT / "tests" / "data" / "extract" / "labelled_sentences.csv",
         ROOT.parent / "shared" / "eval" / "note_sentences.csv"]
 FIRST_NOTE = "<li>• Consultations have been held within FA and drafting of the Prakas has begun.</li>"
+# Every character Windows-1252 can write (five of its bytes are undefined).
+WINDOWS_CHARS = [bytes([b]).decode("cp1252") for b in range(256) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)]
 HANG_GUARD = 60  # seconds: far above the few seconds it takes, far below a quadratic reading
 
 
@@ -180,8 +182,7 @@ def test_fold_with_map_takes_shortcuts_only_where_they_give_the_same_map() -> No
 def test_folding_windows_1252_text_as_bytes_folds_each_character_as_alone() -> None:
     # Every character Windows-1252 can write ("é", "’", "–", "€", "œ", "…"), among others.
     rng = random.Random(16)
-    windows = [bytes([b]).decode("cp1252") for b in range(256) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)]
-    alphabet = [*windows, *windows, "İ", "ﬁ", "\u0301", "\u2028", "ā", "ł"]
+    alphabet = [*WINDOWS_CHARS, *WINDOWS_CHARS, "İ", "ﬁ", "\u0301", "\u2028", "ā", "ł"]
     for _ in range(20_000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 16)))
         assert textutil._translate(text) == "".join(textutil._fold_one(ch) for ch in text), repr(text)
@@ -280,9 +281,8 @@ def test_a_paused_collector_runs_again_after_reading_even_when_reading_fails() -
 
 
 def test_text_chars_counts_what_a_regex_counts() -> None:
-    windows = [bytes([b]).decode("cp1252") for b in range(256) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)]
     rng = random.Random(15)
-    for alphabet in ("aZ9_ -’.,\u00a0Œé\u0301\t\n•😀ß\u2003١", windows, [*windows, "ā", "١", "😀"]):
+    for alphabet in ("aZ9_ -’.,\u00a0Œé\u0301\t\n•😀ß\u2003١", WINDOWS_CHARS, [*WINDOWS_CHARS, "ā", "١", "😀"]):
         for _ in range(5000):
             text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
             assert text_chars(text) == len(re.sub(r"\W+", "", text)), repr(text)
