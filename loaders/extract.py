@@ -22,7 +22,8 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from loaders.lexicon import CAUSES, Near, lexicon
-from loaders.lexicon_scan import Phrases, Scan, Span
+from loaders.lexicon_patterns import Phrases
+from loaders.lexicon_scan import Scan, Span
 from loaders.models import (
     Action,
     DelayCause,

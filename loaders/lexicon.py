@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from loaders.errors import ReferenceDataError
-from loaders.lexicon_scan import CAUSE_WORDS, FACTS, Phrases, PhraseTable, Scan, Search, Span
+from loaders.lexicon_patterns import Phrases, Search
+from loaders.lexicon_scan import Scan, Span
+from loaders.phrase_table import CAUSE_WORDS, FACTS, PhraseTable
 from loaders.reference import LANGUAGES, REFERENCE_DIR
 from loaders.yaml_files import read_yaml
 

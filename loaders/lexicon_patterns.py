@@ -84,17 +84,28 @@ def literal_starts(pattern: str, after: str = "") -> frozenset[Start] | None:
     letters of the word, and whether they are the whole word ("\\bdelays?" -> the word
     begins "delay"; "\\b(?:a|ont) pas" -> the word is "a" or "ont"). ``after`` is what
     follows the pattern (in the pattern around it)."""
-    starts: set[Start] = set()
+    pairs = word_pairs(pattern, after)
+    return None if pairs is None else frozenset(pairs)
+
+
+Seconds = frozenset[Start] | None  # how the next word must begin; None: the pattern does not say
+
+
+def word_pairs(pattern: str, after: str = "") -> dict[Start, Seconds] | None:
+    """`literal_starts`, each start with how the next word must begin when the match goes
+    on with one space and a word ("\\ben retard" -> the word "en", then a word "retard";
+    "\\b(?:has|had)(?: still)? not" -> "has" or "had", then "still" or "not"), else None."""
+    pairs: dict[Start, Seconds] = {}
     for alternative in split_top(pattern):
         text = _LEADING.sub("", alternative)
         if text.startswith("(?:"):
             close = closing(text, 0)
             if text[close + 1: close + 2] in ("?", "*", "{"):
                 return None
-            inner = literal_starts(text[3:close], text[close + 1:] + after)
+            inner = word_pairs(text[3:close], text[close + 1:] + after)
             if inner is None:
                 return None
-            starts |= inner
+            _join(pairs, inner)
             continue
         literal = _LITERAL.match(text)
         if not literal:
@@ -103,17 +114,49 @@ def literal_starts(pattern: str, after: str = "") -> frozenset[Start] | None:
         if rest[:2] in (" ?", "-?") and rest[2:3] not in ("?", "+"):
             # "n ?a pas", "co-?financing": the word is "n", or it goes on ("na", "cofinancing")
             more = literal_starts(rest[2:], after)
-            starts.add((word, True))
-            starts |= {(word + w, whole) for w, whole in more} if more is not None else {(word, False)}
+            _join(pairs, {(word, True): None})
+            _join(pairs, {(word + w, whole): None for w, whole in more} if more is not None else {(word, False): None})
             continue
+        seconds: Seconds = None
         if rest[:1] in ("?", "*", "{"):
             word, whole = word[:-1], False
-        else:
-            whole = _WORD_ENDS.match(rest or after) is not None
+        else:  # a word with a next word that the pattern names ends where the space is
+            seconds = next_word_starts(rest + after)
+            whole = seconds is not None or _WORD_ENDS.match(rest or after) is not None
         if not word:
             return None
-        starts.add((word, whole))
-    return frozenset(starts)
+        _join(pairs, {(word, whole): seconds})
+    return pairs
+
+
+def _join(pairs: dict[Start, Seconds], more: dict[Start, Seconds]) -> None:
+    """Add ``more`` to ``pairs``: a start said twice may go on with the next words of both."""
+    for start, seconds in more.items():
+        if start not in pairs:
+            pairs[start] = seconds
+        else:
+            known = pairs[start]
+            pairs[start] = None if known is None or seconds is None else known | seconds
+
+
+def next_word_starts(following: str) -> Seconds:
+    """How the next word must begin when ``following`` (what comes after a whole word in a
+    pattern) is one space and then a word, perhaps after optional words (" (?:been )?blocked",
+    "(?: still)? not"); None otherwise ("\\s+x", " ?x", "(?: \\w+)? not")."""
+    if following[:1] == " " and following[1:2] not in ("", "?", "*", "+", "{"):
+        return search_starts("\\b" + following[1:])
+    if following.startswith("(?:"):
+        close = closing(following, 0)
+        if following[close + 1: close + 2] == "?" and following[close + 2: close + 3] not in ("?", "+"):
+            rest = following[close + 2:]
+            starts: set[Start] = set()
+            for alternative in [*split_top(following[3:close]), ""]:  # each way through the group, or none
+                found = next_word_starts(alternative + rest)
+                if found is None:
+                    return None
+                starts |= found
+            return frozenset(starts)
+    return None
 
 
 # After letters, what ends the word for sure: a space, a hyphen, a comma, an apostrophe,

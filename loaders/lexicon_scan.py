@@ -4,8 +4,11 @@ A sentence is read in one pass over its words (`Scan`). Most phrases must begin 
 with known letters ("\\bpostpon..." begins a word starting "postpon"; "\\b(?:a|ont) pas"
 begins at the word "a" or "ont": `loaders.lexicon_patterns`), so each word is looked up,
 by its letters, for the phrases of every list that may begin there, and only those are
-tried; a match goes to every list holding the phrase. What a word (and a token: the text
-between two spaces, "delayed,") begins is remembered, so a word seen before costs one
+tried; a match goes to every list holding the phrase. A phrase that goes on with one
+space and known letters ("\\ben retard", "\\b(?:the|its) (?:timeline|deadline)") is tried
+only where the next word begins with them (`loaders.phrase_table`): most tries at common words ("the",
+"a", "en", "has") failed on the next word. What a word (and a token: the text between
+two spaces, "delayed,") begins is remembered, so a word seen before costs one
 dictionary lookup. A pattern searched as a whole (the timing cues, the phrases that may
 begin with an optional word) is tried only at the word starts where one of its
 alternatives may begin, which gives exactly the matches a search of the whole text
@@ -19,184 +22,16 @@ bad one.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from loaders.lexicon_patterns import (
-    Matcher,
-    Phrase,
-    Phrases,
-    Search,
-    Start,
-    literal_starts,
-    lowered,
-    needed_text,
-    search_starts,
-    split_top,
-)
+from loaders.lexicon_patterns import Phrases, Search
+from loaders.phrase_table import NO_TAIL, NOTHING, Following, Later, PhraseTable
 
 if TYPE_CHECKING:
     from loaders.lexicon import Near
 
 Span = tuple[int, int]
 _WORD = re.compile(r"\w+")
-_WORD_START = re.compile(r"[a-z0-9]+")  # words, as finditer finds them: whole runs
-# The passes over a sentence: the phrases of facts (delay, funding, timing), and those
-# of causes, tried only when a sentence's causes are asked for.
-FACTS, CAUSE_WORDS = 0, 1
-_MEMO_LIMIT = 200_000  # words and tokens remembered (a huge text of unique numbers stays bounded)
-_MEMO_LONGEST = 64  # characters: a longer token (a URL, a run of digits) is read, not remembered
-
-
-# What the passes try at a word: (match, lists) of each phrase, and the searches, of the
-# first pass; the phrases and searches of the second.
-Begun = tuple[tuple[tuple[Matcher, tuple[int, ...]], ...], tuple[int, ...], tuple["Phrase", ...], tuple[int, ...]]
-_NOTHING: Begun = ((), (), (), ())
-
-
-class PhraseTable:
-    """Every list's phrases and every search's word starts, by the letters they begin
-    with, in the pass that needs them; and, per pass, what each word seen may begin."""
-
-    def __init__(self) -> None:
-        self.lists: list[Phrases] = []
-        self.searches: list[Search] = []
-        self.phrases: dict[str, Phrase] = {}  # by source: a phrase shared by lists is tried once
-        self._phrase_starts: dict[str, frozenset[Start]] = {}
-        self._cue_starts: list[tuple[Search, frozenset[Start]]] = []
-        self._prefixes: tuple[dict[Start, tuple[list[Phrase], list[int]]], ...] = ({}, {})
-        self._longest = [0, 0]
-        self._initials: tuple[set[str], ...] = (set(), set())
-        self.memo: dict[str, Begun] = {}  # by word
-        self.tokens: dict[str, tuple[tuple[int, Begun], ...]] = {}  # by token: see `in_token`
-        self._shared: dict[tuple[str, int], Search] = {}  # an ``anywhere`` search, by source and pass
-        self._patterns_read: dict[str, list[tuple[str, frozenset[Start] | None]]] = {}
-        # The lists that may match in a sentence without a phrase of theirs matching: those
-        # searched everywhere, always, or when the text holds one of the texts every match
-        # of their search holds (" not ", "$" or "€"); those searched at word starts, by search.
-        self.everywhere: frozenset[int] = frozenset()
-        self.by_text: dict[frozenset[str], tuple[int, ...]] = {}
-        self.gates: tuple[tuple[Callable[[str], object], tuple[int, ...]], ...] = ()  # see `seal`
-        self.by_search: dict[int, tuple[int, ...]] = {}
-
-    def add(self, patterns: list[str], where: str, group: int) -> Phrases:
-        """A list of the lexicon; its phrases join the table."""
-        phrases = Phrases(len(self.lists), where, group)
-        self.lists.append(phrases)
-        anywhere = []
-        for pattern in patterns:
-            for alternative, starts in self._read_pattern(pattern):
-                if starts is None:
-                    anywhere.append(alternative)
-                    continue
-                phrase = self.phrases.get(alternative)
-                if phrase is None:
-                    phrase = self.phrases[alternative] = Phrase(alternative, where)
-                    self._phrase_starts[alternative] = starts
-                if phrases.key not in phrase.lists:
-                    phrase.lists += (phrases.key,)
-        if anywhere:
-            source = "|".join(f"(?:{a})" for a in anywhere)
-            search = self._shared.get((source, group))
-            if search is None:  # lists with the same ``anywhere`` share its search (and its matches)
-                search = self._shared[source, group] = self.add_search(Search(source, where, group), anywhere)
-            phrases.anywhere = search
-            needs = needed_text(search.source) if search.key < 0 else None
-            if needs is not None:
-                self.by_text[needs] = (*self.by_text.get(needs, ()), phrases.key)
-            elif search.key < 0:
-                self.everywhere |= {phrases.key}
-            else:
-                self.by_search[search.key] = (*self.by_search.get(search.key, ()), phrases.key)
-        return phrases
-
-    def _read_pattern(self, pattern: str) -> list[tuple[str, frozenset[Start] | None]]:
-        """A pattern's alternatives, each with how it must begin (read once: YAML anchors
-        put one list of words, "*funds", in several rules)."""
-        found = self._patterns_read.get(pattern)
-        if found is None:
-            found = self._patterns_read[pattern] = [(a, literal_starts(lowered(a))) for a in split_top(pattern)]
-        return found
-
-    def add_search(self, search: Search, patterns: list[str]) -> Search:
-        """A search made of ``patterns``, tried only at the word starts they may begin
-        at when every alternative of them must begin a word with known letters."""
-        starts: set[Start] = set()
-        for alternative in (a for pattern in patterns for a in split_top(pattern)):
-            found = search_starts(lowered(alternative))
-            if found is None:
-                return search
-            starts |= found
-        search.key = len(self.searches)
-        self.searches.append(search)
-        self._cue_starts.append((search, frozenset(starts)))
-        return search
-
-    def seal(self) -> None:
-        """Sort phrases and searches by the letters they begin with, each in the first
-        pass that needs it; make one search for each group of texts that gates lists."""
-        self.gates = tuple((re.compile("|".join(re.escape(need) for need in sorted(needs))).search, lists)
-                           for needs, lists in self.by_text.items())
-        for source, phrase in self.phrases.items():
-            group = min(self.lists[key].group for key in phrase.lists)
-            for start in self._phrase_starts[source]:
-                self._prefix(group, start)[0].append(phrase)
-        for search, starts in self._cue_starts:
-            for start in starts:
-                self._prefix(search.group, start)[1].append(search.key)
-
-    def _prefix(self, group: int, start: Start) -> tuple[list[Phrase], list[int]]:
-        self._longest[group] = max(self._longest[group], len(start[0]))
-        self._initials[group].add(start[0][0])
-        return self._prefixes[group].setdefault(start, ([], []))
-
-    def in_token(self, token: str) -> tuple[tuple[int, Begun], ...]:
-        """The words of a token (text between spaces) that begin something, with their
-        offsets in it (remembered: "delayed," is looked at once per build)."""
-        memo = self.memo
-        found = []
-        for word in _WORD_START.finditer(token):
-            begun = memo.get(word.group())
-            if begun is None:
-                begun = self.begun_by(word.group())
-            if begun is not _NOTHING:
-                found.append((word.start(), begun))
-        words = tuple(found)
-        if len(token) <= _MEMO_LONGEST:
-            if len(self.tokens) >= _MEMO_LIMIT:
-                self.tokens.clear()
-            self.tokens[token] = words
-        return words
-
-    def begun_by(self, word: str) -> Begun:
-        """What the passes try at a word (remembered): the first pass's phrases, compiled,
-        each with the lists it belongs to, and its searches; then the second pass's
-        phrases (compiled when that pass runs) and searches."""
-        found: list[tuple] = []
-        for group in (FACTS, CAUSE_WORDS):
-            prefixes = self._prefixes[group]
-            phrases: dict[Phrase, None] = {}
-            searches: dict[int, None] = {}
-            if word[0] in self._initials[group]:
-                for size in range(1, min(len(word), self._longest[group]) + 1):
-                    entry = prefixes.get((word[:size], False))
-                    if entry is not None:
-                        phrases.update(dict.fromkeys(entry[0]))
-                        searches.update(dict.fromkeys(entry[1]))
-                entry = prefixes.get((word, True))
-                if entry is not None:
-                    phrases.update(dict.fromkeys(entry[0]))
-                    searches.update(dict.fromkeys(entry[1]))
-            if group == FACTS:  # always tried: compiled now
-                found += [tuple((p.compiled(), p.lists) for p in phrases), tuple(searches)]
-            else:
-                found += [tuple(phrases), tuple(searches)]
-        begun = (found[0], found[1], found[2], found[3]) if any(found) else _NOTHING
-        if len(word) <= _MEMO_LONGEST:
-            if len(self.memo) >= _MEMO_LIMIT:
-                self.memo.clear()
-            self.memo[word] = begun
-        return begun
 
 
 class Scan:
@@ -218,37 +53,45 @@ class Scan:
         self._spans: dict[int, tuple[Span, ...]] = {}
         self._runs: tuple[list[int], list[int]] | None = None
         self._matches: dict[Search, list[re.Match[str]]] = {}  # of the searches done
-        found, starts = self._found, self._starts
-        later: list[tuple[int, tuple[Phrase, ...], tuple[int, ...]]] = []  # for the second pass
-        memo, in_token = table.tokens, table.in_token
-        at = 0
-        for token in text.split(" "):  # a word never holds a space: each is inside one token
-            words = memo.get(token)
-            if words is None:
-                words = in_token(token)
-            for offset, (phrases, searches, more, more_searches) in words:
-                start = at + offset
-                for match_at, lists in phrases:
-                    match = match_at(text, start)
-                    if match is not None:  # each list holding the phrase gets the span (inline: 200k calls a 3 MB cell)
-                        span = match.span()
-                        for key in lists:
-                            if key in found:
-                                found[key].add(span)
-                            else:
-                                found[key] = {span}
-                for key in searches:  # few: 3 a sentence
-                    starts.setdefault(key, []).append(start)
-                if more or more_searches:
-                    later.append((start, more, more_searches))
-            at += len(token) + 1
-        self._later = later
+        self._later = self._first_pass(text, table)
         self._passes = 1
         present = self._present = set(table.everywhere)
         for gate, lists in table.gates:
             if gate(text) is not None:
                 present.update(lists)
         self._may_match(present)
+
+    def _first_pass(self, text: str, table: PhraseTable) -> list[tuple[int, Later]]:
+        """Try the first pass's phrases at the words that may begin them; note the word
+        starts of the searches, and what the second pass is to try (returned)."""
+        found, starts = self._found, self._starts
+        later: list[tuple[int, Later]] = []
+        memo, in_token = table.tokens, table.in_token
+        at = 0
+        pending: Following | None = None  # what the word that ended the last token may go on with
+        pending_at = 0  # where that word begins
+        for token in text.split(" "):  # a word never holds a space: each is inside one token
+            words, lead, tail = memo.get(token) or in_token(token)
+            if pending is not None:
+                begun = pending.by_next.get(lead) or pending.after(lead)  # (a Begun is never empty)
+                if begun is not NOTHING:
+                    words = ((pending_at - at, begun), *words)
+            pending, pending_at = tail if tail is not None else NO_TAIL
+            pending_at += at
+            for offset, (phrases, searches, rest) in words:
+                start = at + offset
+                for match_at, lists in phrases:
+                    match = match_at(text, start)
+                    if match is not None:  # each list holding the phrase gets the span (inline: 200k calls a 3 MB cell)
+                        span = match.span()
+                        for key in lists:
+                            found.setdefault(key, set()).add(span)
+                for key in searches:  # few: 3 a sentence
+                    starts.setdefault(key, []).append(start)
+                if rest is not None:
+                    later.append((start, rest))
+            at += len(token) + 1
+        return later
 
     def _may_match(self, present: set[int]) -> None:
         """Add to ``present`` the lists that may match after the passes run so far: those a
@@ -334,7 +177,7 @@ class Scan:
         if self._passes > group:
             return
         text, found, starts = self.text, self._found, self._starts
-        for at, phrases, searches in self._later:
+        for at, (phrases, searches) in self._later:
             for phrase in phrases:
                 match = (phrase.match or phrase.compiled())(text, at)
                 if match is not None:

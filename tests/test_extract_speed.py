@@ -25,7 +25,7 @@ from loaders.coverage import text_chars
 from loaders.extract import read_sentence
 from loaders.formats import read_raw
 from loaders.lexicon import lexicon
-from loaders.lexicon_patterns import first_chars, literal_starts, search_starts
+from loaders.lexicon_patterns import first_chars, literal_starts, next_word_starts, search_starts, word_pairs
 from loaders.pipeline import collector_paused, finish, read_report
 from loaders.reference import reference
 from loaders.spans import Cover
@@ -81,20 +81,79 @@ MONEY = ["A grant of $50,000 was provided by USFWS for the training.",
          "A further $5,000 was received from WWF in March."]
 
 
-def test_a_list_matches_where_its_phrases_match_at_word_starts(sentences: list[str]) -> None:
-    # The plain way: every phrase of the list tried at every word start, plus its
-    # phrases that may begin anywhere, searched through the text.
+def assert_every_list_matches_as_the_plain_way(folded: str) -> None:
+    """The plain way: every phrase of a list tried at every word start, plus its phrases
+    that may begin anywhere, searched through the text."""
     lex = lexicon()
+    scan = lex.scan(folded)
+    starts = [m.start() for m in re.finditer(r"(?<![a-z0-9])[a-z0-9]", folded)]
+    for phrases in lex.table.lists:
+        plain = {m.span() for phrase in lex.table.phrases.values() if phrases.key in phrase.lists
+                 for at in starts if (m := phrase.compiled()(folded, at))}
+        if phrases.anywhere is not None:
+            plain |= {m.span() for m in phrases.anywhere.regex.finditer(folded)}
+        assert scan.spans(phrases) == tuple(sorted(plain)), (phrases, folded)
+
+
+def test_a_list_matches_where_its_phrases_match_at_word_starts(sentences: list[str]) -> None:
     for sentence in [*sentences[::7], *MONEY]:
-        folded = fold(sentence)
-        scan = lex.scan(folded)
-        starts = [m.start() for m in re.finditer(r"(?<![a-z0-9])[a-z0-9]", folded)]
-        for phrases in lex.table.lists:
-            plain = {m.span() for phrase in lex.table.phrases.values() if phrases.key in phrase.lists
-                     for at in starts if (m := phrase.compiled()(folded, at))}
-            if phrases.anywhere is not None:
-                plain |= {m.span() for m in phrases.anywhere.regex.finditer(folded)}
-            assert scan.spans(phrases) == tuple(sorted(plain)), (phrases, sentence)
+        assert_every_list_matches_as_the_plain_way(fold(sentence))
+
+
+# Sentences whose spacing and punctuation stop a phrase at its next word: a phrase tried
+# only where its next word follows (`loaders.phrase_table.Following`) must still find
+# exactly what the plain way finds.
+AWKWARD = ["Funds  have not been released.", "en\u00a0retard", "Le projet est en retard.", "en,retard",
+           "The timeline(s) slipped; the  timeline slipped; the timeline.", "a cause du manque de fonds",
+           "a  cause de", "a cause", "has", "has ", " has not", "has  not yet been released",
+           "was (not) released", "was still not released", "was not-released", "due to the lack"]
+
+
+def test_phrases_tried_where_their_next_word_follows_find_what_the_plain_way_finds(
+        sentences: list[str]) -> None:
+    variants = [v for s in sentences[::5]
+                for v in (s, s.replace(" ", "  "), s.replace(" ", ", "), s.replace(" ", " ("))]
+    for sentence in [*AWKWARD, *variants]:  # (a no-break space, unfolded, is not a space)
+        assert_every_list_matches_as_the_plain_way(fold(sentence) if "\u00a0" not in sentence else sentence)
+
+
+@pytest.mark.parametrize(("pattern", "pairs"), [
+    (r"\ben retard\b", {("en", True): {("retard", True)}}),
+    (r"\b(?:the|its) (?:timeline|target date)\b", {("the", True): {("timeline", True), ("target", True)},
+                                                    ("its", True): {("timeline", True), ("target", True)}}),
+    (r"\b(?:has|had)(?: still)? not\b", {("has", True): {("still", True), ("not", True)},
+                                         ("had", True): {("still", True), ("not", True)}}),
+    (r"\b(?:has|had) (?:been )?blocked", {("has", True): {("been", True), ("blocked", False)},
+                                        ("had", True): {("been", True), ("blocked", False)}}),
+    (r"\b(?:the state|government) (?:has|had)\b", {("the", True): {("state", True)},
+                                                   ("government", True): {("has", True), ("had", True)}}),
+    (r"\b(?:en|a) (?:cause|raison)|\ben retard", {("en", True): {("cause", False), ("raison", False),
+                                                                ("retard", False)},
+                                                 ("a", True): {("cause", False), ("raison", False)}}),
+    (r"\b(?:has|had)(?: \w+)? not", {("has", False): None, ("had", False): None}),  # any word may come next
+    (r"\ben\s+retard", {("en", True): None}),
+    (r"\ben +retard", {("en", True): None}),
+    (r"\ben ?retard", {("en", True): None, ("enretard", False): None}),
+    (r"\bpostpon\w* until", {("postpon", False): None}),
+    (r"\ben (?=retard)", {("en", True): None}),
+    (r"\ben (?:\w+ )?retard", {("en", True): None}),
+])
+def test_word_pairs_say_how_the_next_word_begins_only_when_the_pattern_says_it_plainly(
+        pattern: str, pairs: dict) -> None:
+    found = word_pairs(pattern)
+    assert found is not None
+    assert {start: (set(seconds) if seconds is not None else None) for start, seconds in found.items()} == pairs
+    assert set(found) == literal_starts(pattern)
+
+
+def test_next_word_starts() -> None:
+    assert next_word_starts(" (?:yet )?(?:been )?released") == {("yet", True), ("been", True), ("released", False)}
+    assert next_word_starts("(?: still| yet)? not") == {("still", True), ("yet", True), ("not", False)}
+    assert next_word_starts("") is None
+    assert next_word_starts(" ") is None
+    assert next_word_starts(" ?x") is None
+    assert next_word_starts("\\s+x") is None
+    assert next_word_starts("(?:still )? not") is None  # the group does not begin with the space
 
 
 @pytest.mark.parametrize(("pattern", "starts"), [
