@@ -84,17 +84,18 @@ def literal_starts(pattern: str, after: str = "") -> frozenset[Start] | None:
     letters of the word, and whether they are the whole word ("\\bdelays?" -> the word
     begins "delay"; "\\b(?:a|ont) pas" -> the word is "a" or "ont"). ``after`` is what
     follows the pattern (in the pattern around it)."""
-    pairs = word_pairs(pattern, after)
+    pairs = word_pairs(pattern, after, next_words=False)
     return None if pairs is None else frozenset(pairs)
 
 
 Seconds = frozenset[Start] | None  # how the next word must begin; None: the pattern does not say
 
 
-def word_pairs(pattern: str, after: str = "") -> dict[Start, Seconds] | None:
+def word_pairs(pattern: str, after: str = "", *, next_words: bool = True) -> dict[Start, Seconds] | None:
     """`literal_starts`, each start with how the next word must begin when the match goes
     on with one space and a word ("\\ben retard" -> the word "en", then a word "retard";
-    "\\b(?:has|had)(?: still)? not" -> "has" or "had", then "still" or "not"), else None."""
+    "\\b(?:has|had)(?: still)? not" -> "has" or "had", then "still" or "not"), else None
+    (always None without ``next_words``)."""
     pairs: dict[Start, Seconds] = {}
     for alternative in split_top(pattern):
         text = _LEADING.sub("", alternative)
@@ -102,7 +103,7 @@ def word_pairs(pattern: str, after: str = "") -> dict[Start, Seconds] | None:
             close = closing(text, 0)
             if text[close + 1: close + 2] in ("?", "*", "{"):
                 return None
-            inner = word_pairs(text[3:close], text[close + 1:] + after)
+            inner = word_pairs(text[3:close], text[close + 1:] + after, next_words=next_words)
             if inner is None:
                 return None
             _join(pairs, inner)
@@ -121,8 +122,8 @@ def word_pairs(pattern: str, after: str = "") -> dict[Start, Seconds] | None:
         if rest[:1] in ("?", "*", "{"):
             word, whole = word[:-1], False
         else:  # a word with a next word that the pattern names ends where the space is
-            seconds = next_word_starts(rest + after)
-            whole = seconds is not None or _WORD_ENDS.match(rest or after) is not None
+            seconds = next_word_starts(rest + after) if next_words else None
+            whole = _WORD_ENDS.match(rest or after) is not None or _space_follows(rest + after)
         if not word:
             return None
         _join(pairs, {(word, whole): seconds})
@@ -137,6 +138,18 @@ def _join(pairs: dict[Start, Seconds], more: dict[Start, Seconds]) -> None:
         else:
             known = pairs[start]
             pairs[start] = None if known is None or seconds is None else known | seconds
+
+
+def _space_follows(following: str) -> bool:
+    """``following`` surely begins with a space: " x", "(?: still)? not"."""
+    if following[:1] == " ":
+        return following[1:2] not in ("?", "*", "{")
+    if not following.startswith("(?:"):
+        return False
+    close = closing(following, 0)
+    return (following[close + 1: close + 2] == "?" and following[close + 2: close + 3] not in ("?", "+")
+            and all(_space_follows(alternative + following[close + 2:])
+                    for alternative in [*split_top(following[3:close]), ""]))
 
 
 def next_word_starts(following: str) -> Seconds:

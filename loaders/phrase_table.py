@@ -19,6 +19,7 @@ from loaders.lexicon_patterns import (
     Search,
     Seconds,
     Start,
+    literal_starts,
     lowered,
     needed_text,
     search_starts,
@@ -94,15 +95,16 @@ class PhraseTable:
         self.lists: list[Phrases] = []
         self.searches: list[Search] = []
         self.phrases: dict[str, Phrase] = {}  # by source: a phrase shared by lists is tried once
-        self._phrase_starts: dict[str, dict[Start, Seconds]] = {}
+        self._phrase_starts: dict[str, frozenset[Start]] = {}
+        self._next_words: dict[str, dict[Start, Seconds]] = {}  # by phrase: see `_seconds`
         self._cue_starts: list[tuple[Search, frozenset[Start]]] = []
-        self._prefixes: tuple[dict[Start, tuple[list[tuple[Phrase, Seconds]], list[int]]], ...] = ({}, {})
+        self._prefixes: tuple[dict[Start, tuple[list[tuple[Phrase, Start]], list[int]]], ...] = ({}, {})
         self._longest = [0, 0]
         self._initials: tuple[set[str], ...] = (set(), set())
         self.memo: dict[str, tuple[Begun, Following | None]] = {}  # by word
         self.tokens: dict[str, Token] = {}  # by token: see `in_token`
         self._shared: dict[tuple[str, int], Search] = {}  # an ``anywhere`` search, by source and pass
-        self._patterns_read: dict[str, list[tuple[str, dict[Start, Seconds] | None]]] = {}
+        self._patterns_read: dict[str, list[tuple[str, frozenset[Start] | None]]] = {}
         # The lists that may match in a sentence without a phrase of theirs matching: those
         # searched everywhere, always, or when the text holds one of the texts every match
         # of their search holds (" not ", "$" or "€"); those searched at word starts, by search.
@@ -142,12 +144,12 @@ class PhraseTable:
                 self.by_search[search.key] = (*self.by_search.get(search.key, ()), phrases.key)
         return phrases
 
-    def _read_pattern(self, pattern: str) -> list[tuple[str, dict[Start, Seconds] | None]]:
+    def _read_pattern(self, pattern: str) -> list[tuple[str, frozenset[Start] | None]]:
         """A pattern's alternatives, each with how it must begin, and go on with the next
         word (read once: YAML anchors put one list of words, "*funds", in several rules)."""
         found = self._patterns_read.get(pattern)
         if found is None:
-            found = self._patterns_read[pattern] = [(a, word_pairs(lowered(a))) for a in split_top(pattern)]
+            found = self._patterns_read[pattern] = [(a, literal_starts(lowered(a))) for a in split_top(pattern)]
         return found
 
     def add_search(self, search: Search, patterns: list[str]) -> Search:
@@ -171,13 +173,21 @@ class PhraseTable:
                            for needs, lists in self.by_text.items())
         for source, phrase in self.phrases.items():
             group = min(self.lists[key].group for key in phrase.lists)
-            for start, seconds in self._phrase_starts[source].items():
-                self._prefix(group, start)[0].append((phrase, seconds))
+            for start in self._phrase_starts[source]:
+                self._prefix(group, start)[0].append((phrase, start))
         for search, starts in self._cue_starts:
             for start in starts:
                 self._prefix(search.group, start)[1].append(search.key)
 
-    def _prefix(self, group: int, start: Start) -> tuple[list[tuple[Phrase, Seconds]], list[int]]:
+    def _seconds(self, phrase: Phrase, start: Start) -> Seconds:
+        """How the next word must begin after a phrase's first word (read from the phrase
+        when a word first begins it: most phrases are never tried in a report)."""
+        pairs = self._next_words.get(phrase.source)
+        if pairs is None:
+            pairs = self._next_words[phrase.source] = word_pairs(lowered(phrase.source)) or {}
+        return pairs.get(start)
+
+    def _prefix(self, group: int, start: Start) -> tuple[list[tuple[Phrase, Start]], list[int]]:
         self._longest[group] = max(self._longest[group], len(start[0]))
         self._initials[group].add(start[0][0])
         return self._prefixes[group].setdefault(start, ([], []))
@@ -222,8 +232,8 @@ class PhraseTable:
                 for start in [*starts, (word, True)]:
                     entry = prefixes.get(start)
                     if entry is not None:
-                        for phrase, seconds in entry[0]:
-                            _join_seconds(phrases, phrase, seconds)
+                        for phrase, start in entry[0]:
+                            _join_seconds(phrases, phrase, self._seconds(phrase, start))
                         searches.update(dict.fromkeys(entry[1]))
             going_on += [(phrase, seconds, group) for phrase, seconds in phrases.items() if seconds is not None]
             always = [phrase for phrase, seconds in phrases.items() if seconds is None]

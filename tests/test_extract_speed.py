@@ -130,7 +130,8 @@ def test_phrases_tried_where_their_next_word_follows_find_what_the_plain_way_fin
     (r"\b(?:en|a) (?:cause|raison)|\ben retard", {("en", True): {("cause", False), ("raison", False),
                                                                 ("retard", False)},
                                                  ("a", True): {("cause", False), ("raison", False)}}),
-    (r"\b(?:has|had)(?: \w+)? not", {("has", False): None, ("had", False): None}),  # any word may come next
+    (r"\b(?:has|had)(?: \w+)? not", {("has", True): None, ("had", True): None}),  # any word may come next
+    (r"\b(?:has|had) ?not", {("has", False): None, ("had", False): None}),  # "hasnot" too
     (r"\ben\s+retard", {("en", True): None}),
     (r"\ben +retard", {("en", True): None}),
     (r"\ben ?retard", {("en", True): None, ("enretard", False): None}),
