@@ -94,8 +94,8 @@ Seconds = frozenset[Start] | None  # how the next word must begin; None: the pat
 def word_pairs(pattern: str, after: str = "", *, next_words: bool = True) -> dict[Start, Seconds] | None:
     """`literal_starts`, each start with how the next word must begin when the match goes
     on with one space and a word ("\\ben retard" -> the word "en", then a word "retard";
-    "\\b(?:has|had)(?: still)? not" -> "has" or "had", then "still" or "not"), else None
-    (always None without ``next_words``)."""
+    "\\b(?:has|had)(?: still)? not" -> "has" or "had", then "still" or "not"), else None.
+    Without ``next_words``, every start's next word is None (`literal_starts`: cheaper)."""
     pairs: dict[Start, Seconds] = {}
     for alternative in split_top(pattern):
         text = _LEADING.sub("", alternative)

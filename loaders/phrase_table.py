@@ -40,7 +40,7 @@ _MEMO_LONGEST = 64  # characters: a longer token (a URL, a run of digits) is rea
 Later = tuple[tuple["Phrase", ...], tuple[int, ...]]
 Begun = tuple[tuple[tuple[Matcher, tuple[int, ...]], ...], tuple[int, ...], Later | None]
 NOTHING: Begun = ((), (), None)
-_NEXT_WORDS_LIMIT = 10_000  # next words remembered after one word
+_NEXT_WORDS_LIMIT = 10_000  # next words remembered after one word (one of the lexicon's few hundred whole first words)
 
 
 class Following:
