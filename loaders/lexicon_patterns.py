@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TypeVar
 
 from loaders import regex_cache
 from loaders.errors import ReferenceDataError
@@ -89,6 +90,7 @@ def literal_starts(pattern: str, after: str = "") -> frozenset[Start] | None:
 
 
 Seconds = frozenset[Start] | None  # how the next word must begin; None: the pattern does not say
+K = TypeVar("K")
 
 
 def word_pairs(pattern: str, after: str = "", *, next_words: bool = True) -> dict[Start, Seconds] | None:
@@ -131,13 +133,19 @@ def word_pairs(pattern: str, after: str = "", *, next_words: bool = True) -> dic
 
 
 def _join(pairs: dict[Start, Seconds], more: dict[Start, Seconds]) -> None:
-    """Add ``more`` to ``pairs``: a start said twice may go on with the next words of both."""
     for start, seconds in more.items():
-        if start not in pairs:
-            pairs[start] = seconds
-        else:
-            known = pairs[start]
-            pairs[start] = None if known is None or seconds is None else known | seconds
+        join_seconds(pairs, start, seconds)
+
+
+def join_seconds(found: dict[K, Seconds], key: K, seconds: Seconds) -> None:
+    """Add ``key`` going on with ``seconds`` to ``found``: a key said twice (a start in two
+    alternatives, a phrase begun by two starts of a word) may go on with the next words of
+    both; None (any next word) wins."""
+    if key not in found:
+        found[key] = seconds
+    else:
+        known = found[key]
+        found[key] = None if known is None or seconds is None else known | seconds
 
 
 def _space_follows(following: str) -> bool:

@@ -19,6 +19,7 @@ from loaders.lexicon_patterns import (
     Search,
     Seconds,
     Start,
+    join_seconds,
     literal_starts,
     lowered,
     needed_text,
@@ -57,13 +58,10 @@ class Following:
 
     def after(self, word: str | None) -> Begun:
         """What the passes try at the first word when the next word is ``word`` (None: the
-        next token does not begin with a word)."""
+        next token does not begin with a word), worked out the first time: look in
+        ``by_next`` first."""
         if word is None:
             return NOTHING
-        begun = self.by_next.get(word)
-        return begun if begun is not None else self._begun(word)
-
-    def _begun(self, word: str) -> Begun:
         facts: list[tuple[Matcher, tuple[int, ...]]] = []
         causes: list[Phrase] = []
         for phrase, seconds, group in self.phrases:
@@ -233,7 +231,7 @@ class PhraseTable:
                     entry = prefixes.get(start)
                     if entry is not None:
                         for phrase, start in entry[0]:
-                            _join_seconds(phrases, phrase, self._seconds(phrase, start))
+                            join_seconds(phrases, phrase, self._seconds(phrase, start))
                         searches.update(dict.fromkeys(entry[1]))
             going_on += [(phrase, seconds, group) for phrase, seconds in phrases.items() if seconds is not None]
             always = [phrase for phrase, seconds in phrases.items() if seconds is None]
@@ -249,12 +247,3 @@ class PhraseTable:
                 self.memo.clear()
             self.memo[word] = entry
         return entry
-
-
-def _join_seconds(phrases: dict[Phrase, Seconds], phrase: Phrase, seconds: Seconds) -> None:
-    """A phrase begun by a word twice (by two of its starts) goes on with the next words of both."""
-    if phrase not in phrases:
-        phrases[phrase] = seconds
-    else:
-        known = phrases[phrase]
-        phrases[phrase] = None if known is None or seconds is None else known | seconds
